@@ -1,0 +1,215 @@
+"""Settings as frozen dataclasses: the defaults of the orchestrator design.
+
+The config package turns TOML into these (validating every key); the core
+only reads them. Every field documents itself with a docstring under it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MODES: tuple[str, ...] = ("auto", "security-only", "merge-only", "conflict-resolution", "full-audit")
+"""The five orchestrator modes, in the order the console cycles them."""
+
+MERGE_METHODS: tuple[str, ...] = ("squash", "merge", "rebase")
+
+
+@dataclass(frozen=True, slots=True)
+class GithubSettings:
+    """Where the repository lives and how hard lbconsole may write to it."""
+
+    repo: str = ""
+    """`owner/name`; empty means: detect it from the git remote."""
+    api_url: str = "https://api.github.com"
+    """REST root; GitHub Enterprise uses `https://HOST/api/v3`."""
+    workflow: str = "lambda-bot.yml"
+    """File name (or id) of the orchestrator workflow to dispatch."""
+    ref: str = ""
+    """Git ref to dispatch on; empty means the default branch."""
+    write_interval_s: float = 1.0
+    """Pause between mutating requests (GitHub's secondary rate limits)."""
+    timeout_s: float = 30.0
+    """Timeout of every HTTP request, in seconds."""
+    max_wait_s: float = 60.0
+    """Longest rate-limit wait before giving up with a RateLimited error."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Batch limits per run (integers 0..100)."""
+
+    merge: int = 5
+    """Merges per run."""
+    conflict: int = 3
+    """Branch updates plus conflict notifications per run."""
+    scan: int = 10
+    """Security scans per run."""
+    label: int = 50
+    """Labels added per run."""
+
+
+@dataclass(frozen=True, slots=True)
+class MergePolicy:
+    """When a PR counts as ready, and how it is merged."""
+
+    method: str = "squash"
+    """One of squash, merge, rebase."""
+    require_approval: bool = True
+    """Require an APPROVED review even when branch protection does not."""
+    allow_unstable: bool = False
+    """Treat merge state UNSTABLE (non-required checks failing) as mergeable."""
+    allow_no_checks: bool = False
+    """Treat a head commit without any checks as passing."""
+    trusted_bots: tuple[str, ...] = ("dependabot[bot]", "renovate[bot]")
+    """Bots whose dependency and security PRs need no approval."""
+    blocking_labels: tuple[str, ...] = ("do-not-merge", "wip", "hold", "blocked")
+    """Labels that keep a PR out of any merge batch."""
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryRule:
+    """Signals that put a PR in a category; the first matching category wins."""
+
+    name: str
+    labels: tuple[str, ...] = ()
+    """Label names (case-insensitive)."""
+    title_prefixes: tuple[str, ...] = ()
+    """Title prefixes, e.g. `fix:`; `fix(` matches any scope `fix(...)`."""
+    title_words: tuple[str, ...] = ()
+    """Whole words anywhere in the title (case-insensitive)."""
+    title_patterns: tuple[str, ...] = ()
+    """Regular expressions searched in the title."""
+    body_patterns: tuple[str, ...] = ()
+    """Regular expressions searched in the title and the body."""
+    branch_prefixes: tuple[str, ...] = ()
+    """Head branch prefixes, e.g. `fix/`."""
+    authors: tuple[str, ...] = ()
+    """Author logins, e.g. `dependabot[bot]`."""
+    paths: tuple[str, ...] = ()
+    """Globs; matches when EVERY changed file matches one of them."""
+    weight: int = 0
+    """Priority weight of the category."""
+    label: str = ""
+    """Label that marks the category on GitHub (full-audit adds it); empty: none."""
+
+
+CVE_PATTERN = r"\bCVE-\d{4}-\d{4,}\b"
+GHSA_PATTERN = r"\bGHSA(?:-[23456789cfghjmpqrvwx]{4}){3}\b"
+
+DEFAULT_CATEGORIES: tuple[CategoryRule, ...] = (
+    CategoryRule(
+        name="security",
+        labels=("security", "vulnerability", "cve"),
+        title_words=("security", "vulnerability"),
+        title_patterns=(r"\[security\]",),
+        body_patterns=(CVE_PATTERN, GHSA_PATTERN),
+        weight=100,
+        label="security",
+    ),
+    CategoryRule(
+        name="bugfix",
+        labels=("bug", "fix", "bugfix", "hotfix", "regression"),
+        title_prefixes=("fix:", "fix(", "hotfix:"),
+        branch_prefixes=("fix/", "bugfix/", "hotfix/"),
+        weight=60,
+        label="bug",
+    ),
+    CategoryRule(
+        name="dependencies",
+        labels=("dependencies", "deps"),
+        authors=("dependabot[bot]", "renovate[bot]"),
+        branch_prefixes=("dependabot/", "renovate/"),
+        title_prefixes=("chore(deps)", "build(deps)"),
+        title_patterns=(r"^Bump \S+ from \S+ to \S+",),
+        weight=40,
+        label="dependencies",
+    ),
+    CategoryRule(
+        name="feature",
+        labels=("enhancement", "feature"),
+        title_prefixes=("feat:", "feat("),
+        branch_prefixes=("feat/", "feature/"),
+        weight=30,
+        label="enhancement",
+    ),
+    CategoryRule(
+        name="docs",
+        labels=("documentation", "docs"),
+        title_prefixes=("docs:",),
+        paths=("*.md", "*.rst", "docs/*"),
+        weight=10,
+        label="documentation",
+    ),
+    CategoryRule(
+        name="maintenance",
+        labels=("chore", "ci", "refactor"),
+        title_prefixes=("chore", "ci", "refactor", "test", "build", "perf", "style"),
+        weight=20,
+        label="chore",
+    ),
+)
+"""The default categories of SPEC 1.2, in match order; `other` is implicit."""
+
+OTHER = "other"
+"""The category of a PR that no rule matched (weight 0)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshSettings:
+    """Live refresh of the console's queue."""
+
+    interval_s: int = 30
+    """Seconds between cheap change checks; 0 turns live refresh off, minimum 5."""
+    full_every_s: int = 300
+    """Seconds between full refreshes (checks and mergeability change silently)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AuditSettings:
+    """The full-audit mode."""
+
+    stale_days: int = 30
+    """A PR not updated for this many days gets the `stale` label."""
+
+
+@dataclass(frozen=True, slots=True)
+class SecuritySettings:
+    """The security scan."""
+
+    commands: tuple[str, ...] = ()
+    """Extra scan commands run as subprocesses (output streamed to the log)."""
+
+
+@dataclass(frozen=True, slots=True)
+class UiSettings:
+    """The console."""
+
+    theme: str = "lbconsole-dark"
+    """Theme name: a built-in Textual theme or one from a themes folder."""
+    keymap: tuple[tuple[str, str], ...] = ()
+    """Binding id -> keys, e.g. (("plan.run", "R"),)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything configurable, with the defaults of the orchestrator design."""
+
+    github: GithubSettings = field(default_factory=GithubSettings)
+    limits: Limits = field(default_factory=Limits)
+    merge: MergePolicy = field(default_factory=MergePolicy)
+    categories: tuple[CategoryRule, ...] = DEFAULT_CATEGORIES
+    refresh: RefreshSettings = field(default_factory=RefreshSettings)
+    audit: AuditSettings = field(default_factory=AuditSettings)
+    security: SecuritySettings = field(default_factory=SecuritySettings)
+    ui: UiSettings = field(default_factory=UiSettings)
+
+    def weight_of(self, category: str) -> int:
+        """Priority weight of `category` (0 for `other` or unknown)."""
+        for rule in self.categories:
+            if rule.name == category:
+                return rule.weight
+        return 0
+
+    def rule(self, category: str) -> CategoryRule | None:
+        """The rule named `category`, if any."""
+        return next((rule for rule in self.categories if rule.name == category), None)

@@ -1,0 +1,69 @@
+"""The GraphQL documents lbconsole sends to GitHub.
+
+They live in one module so that a test can validate every one of them
+against GitHub's public schema, and so that the simulator serves exactly
+the fields they ask for.
+"""
+
+from __future__ import annotations
+
+SCAN_STATUS_CONTEXT = "lbconsole/security-scan"
+"""Commit status context the scanner sets on the head commit it scanned."""
+
+PAGE_SIZE = 100
+"""Pull requests per GraphQL request (GitHub's maximum page size)."""
+
+OPEN_PULLS = """
+query OpenPulls($owner: String!, $name: String!, $first: Int!, $after: String) {
+  rateLimit { cost remaining resetAt }
+  repository(owner: $owner, name: $name) {
+    defaultBranchRef { name }
+    pullRequests(states: [OPEN], first: $first, after: $after, orderBy: {field: CREATED_AT, direction: ASC}) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        number
+        title
+        body
+        url
+        author { __typename login }
+        labels(first: 50) { nodes { name } }
+        isDraft
+        headRefName
+        headRefOid
+        baseRefName
+        createdAt
+        updatedAt
+        additions
+        deletions
+        files(first: 100) { totalCount nodes { path } }
+        mergeable
+        mergeStateStatus
+        reviewDecision
+        commits(last: 1) {
+          nodes {
+            commit {
+              oid
+              status { context(name: "lbconsole/security-scan") { state } }
+              statusCheckRollup {
+                state
+                contexts(first: 100) {
+                  nodes {
+                    __typename
+                    ... on CheckRun { name status conclusion }
+                    ... on StatusContext { context state }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+"""
+"""One page of open pull requests with every fact the planner needs."""
+
+ALL_DOCUMENTS: dict[str, str] = {"OpenPulls": OPEN_PULLS}
+"""Every document the gateway can send, by operation name (validated in tests)."""
