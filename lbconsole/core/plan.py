@@ -16,7 +16,14 @@ from lbconsole.core.settings import Limits
 
 SCHEMA = "lbconsole.plan/1"
 
-ACTION_KINDS: tuple[str, ...] = ("merge", "update_branch", "notify_conflict", "security_scan", "label", "report")
+ACTION_KINDS: tuple[str, ...] = (
+    "merge",
+    "update_branch",
+    "notify_conflict",
+    "security_scan",
+    "label",
+    "report",
+)
 """Every action kind, in the order a plan executes them."""
 
 

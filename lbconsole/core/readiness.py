@@ -1,0 +1,120 @@
+"""Readiness to merge, derived with a reason for every unmet condition (SPEC 1.3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lbconsole.core.models import ChecksState, Mergeable, MergeState, PullRequest, ReviewDecision
+from lbconsole.core.settings import MergePolicy
+
+BOT_TRUSTED_CATEGORIES = frozenset({"dependencies", "security"})
+
+UNKNOWN_REASON = "mergeability unknown (GitHub is computing it)"
+
+
+@dataclass(frozen=True, slots=True)
+class Readiness:
+    """Whether a PR is READY, its one-word state for the queue, and why."""
+
+    ready: bool
+    state: str
+    """ready, behind, conflict, checks failing, changes requested, draft, blocked or pending."""
+    reasons: tuple[str, ...]
+    """Every unmet condition; empty when ready."""
+    summary: str = ""
+    """For a ready PR: what makes it ready, e.g. "approved, checks passing, clean"."""
+
+
+def assess(pr: PullRequest, category: str, policy: MergePolicy) -> Readiness:
+    """Assess `pr` against the merge policy.
+
+    Args:
+        pr: the pull request.
+        category: its category (trusted bots skip approval in dependencies/security).
+        policy: the merge settings.
+
+    Returns:
+        Readiness with every unmet condition as a reason. UNKNOWN mergeability
+        is "pending", never mergeable or conflicting.
+    """
+    reasons: list[str] = []
+    met: list[str] = []
+    if pr.draft or pr.merge_state is MergeState.DRAFT:
+        reasons.append("draft")
+    blocking = [label for label in policy.blocking_labels if pr.has_label(label)]
+    reasons.extend(f'blocking label "{label}"' for label in blocking)
+
+    conflict = pr.mergeable is Mergeable.CONFLICTING or pr.merge_state is MergeState.DIRTY
+    if conflict:
+        reasons.append("merge conflict with the base branch")
+    elif pr.mergeable is Mergeable.UNKNOWN:
+        reasons.append(UNKNOWN_REASON)
+
+    state = pr.merge_state
+    if state in (MergeState.CLEAN, MergeState.HAS_HOOKS):
+        met.append("clean")
+    elif state is MergeState.UNSTABLE:
+        if policy.allow_unstable:
+            met.append("unstable allowed")
+        else:
+            reasons.append("merge state unstable (non-required checks failing)")
+    elif state is MergeState.BEHIND:
+        reasons.append("behind the base branch")
+    elif state is MergeState.BLOCKED:
+        reasons.append("blocked by branch protection")
+    elif state is MergeState.UNKNOWN and pr.mergeable is not Mergeable.UNKNOWN:
+        reasons.append("merge state unknown (GitHub is computing it)")
+
+    checks = pr.checks
+    if checks is ChecksState.SUCCESS:
+        met.append("checks passing")
+    elif checks is ChecksState.NONE:
+        if policy.allow_no_checks:
+            met.append("no checks (allowed)")
+        else:
+            reasons.append("no checks reported")
+    elif checks in (ChecksState.FAILURE, ChecksState.ERROR):
+        names = ", ".join(pr.failing_checks) or checks.value.lower()
+        reasons.append(f"checks failing: {names}")
+    else:
+        reasons.append("checks pending")
+
+    review = pr.review_decision
+    trusted = pr.author.casefold() in {b.casefold() for b in policy.trusted_bots}
+    if review is ReviewDecision.APPROVED:
+        met.append("approved")
+    elif review is ReviewDecision.CHANGES_REQUESTED:
+        reasons.append("review: changes requested")
+    elif trusted and category in BOT_TRUSTED_CATEGORIES:
+        met.append(f"trusted bot {pr.author}")
+    elif review is ReviewDecision.REVIEW_REQUIRED:
+        reasons.append("review: approval required")
+    elif policy.require_approval:
+        reasons.append("review: not approved (merge.require_approval)")
+    else:
+        met.append("review not required")
+
+    if not reasons:
+        order = {"approved": 0, "checks passing": 1, "clean": 2}
+        met.sort(key=lambda m: order.get(m, 0 if m.startswith("trusted") else 3))
+        return Readiness(True, "ready", (), ", ".join(met))
+    return Readiness(False, _state_word(pr, reasons, blocking, conflict), tuple(reasons))
+
+
+def _state_word(pr: PullRequest, reasons: list[str], blocking: list[str], conflict: bool) -> str:
+    """The single most useful word for the queue's state column."""
+    if reasons[0] == "draft":
+        return "draft"
+    if blocking:
+        return "blocked"
+    if conflict:
+        return "conflict"
+    if pr.checks in (ChecksState.FAILURE, ChecksState.ERROR):
+        return "checks failing"
+    if pr.review_decision is ReviewDecision.CHANGES_REQUESTED:
+        return "changes requested"
+    if pr.merge_state is MergeState.BEHIND:
+        return "behind"
+    if pr.mergeable is Mergeable.UNKNOWN or pr.checks in (ChecksState.PENDING, ChecksState.EXPECTED):
+        return "pending"
+    return "blocked"
