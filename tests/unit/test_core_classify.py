@@ -1,0 +1,76 @@
+from dataclasses import replace
+
+import pytest
+
+from lbconsole.core.classify import classify
+from lbconsole.core.settings import DEFAULT_CATEGORIES, CategoryRule
+from tests.factories import ready_pr
+
+
+@pytest.mark.parametrize(
+    ("changes", "category", "reason"),
+    [
+        ({"labels": ("security",)}, "security", 'label "security"'),
+        ({"title": "Patch CVE-2026-12345 in parser"}, "security", "mentions CVE-2026-12345"),
+        ({"body": "Fixes GHSA-35jh-r3h4-6jhm"}, "security", "mentions GHSA-35jh-r3h4-6jhm"),
+        ({"title": "Security hardening of login"}, "security", 'title word "security"'),
+        ({"title": "fix: crash on empty config"}, "bugfix", 'title prefix "fix:"'),
+        ({"title": "fix(api): retry"}, "bugfix", 'title prefix "fix("'),
+        ({"title": "Handle nulls", "head_ref": "hotfix/nulls"}, "bugfix", 'branch prefix "hotfix/"'),
+        ({"title": "Bump lodash from 4.17.20 to 4.17.21"}, "dependencies", 'title "Bump lodash from 4.17.20 to 4.17.21"'),
+        ({"title": "chore(deps): update x", "head_ref": "x"}, "dependencies", 'title prefix "chore(deps)"'),
+        ({"author": "renovate[bot]", "title": "Update y", "head_ref": "y"}, "dependencies", "author renovate[bot]"),
+        ({"title": "feat(ui): dark mode"}, "feature", 'title prefix "feat("'),
+        ({"title": "docs: typo", "head_ref": "typo"}, "docs", 'title prefix "docs:"'),
+        (
+            {"title": "Explain setup", "head_ref": "x", "changed_files": ("README.md", "docs/setup.rst")},
+            "docs",
+            "every changed file matches *.md, *.rst, docs/*",
+        ),
+        ({"title": "ci: cache pip", "head_ref": "x"}, "maintenance", 'title prefix "ci"'),
+        ({"title": "refactor: split module", "head_ref": "x"}, "maintenance", 'title prefix "refactor"'),
+    ],
+)
+def test_category_and_reason(changes, category, reason):
+    result = classify(ready_pr(1, **changes), DEFAULT_CATEGORIES)
+    assert result.category == category
+    assert reason in result.reasons
+
+
+def test_first_matching_category_wins_and_all_reasons_recorded():
+    pr = ready_pr(1, title="fix: CVE-2026-0001 overflow", labels=("bug",))
+    result = classify(pr, DEFAULT_CATEGORIES)
+    assert result.category == "security"
+    assert result.reasons == ("mentions CVE-2026-0001",)
+
+
+def test_dependabot_security_update_is_security():
+    pr = ready_pr(
+        2,
+        title="Bump lodash from 4.17.20 to 4.17.21",
+        author="dependabot[bot]",
+        author_is_bot=True,
+        head_ref="dependabot/npm_and_yarn/lodash-4.17.21",
+        body="Fixes GHSA-35jh-r3h4-6jhm (prototype pollution).",
+    )
+    result = classify(pr, DEFAULT_CATEGORIES)
+    assert result.category == "security"
+    assert "dependabot[bot] security update" in result.reasons
+
+
+def test_prefix_does_not_match_a_longer_word():
+    # "testing" is not the `test` prefix, "fixture" is not `fix:`
+    pr = ready_pr(1, title="testing fixture loader", head_ref="misc")
+    assert classify(pr, DEFAULT_CATEGORIES).category == "other"
+    assert classify(pr, DEFAULT_CATEGORIES).reasons == ("no category rule matched",)
+
+
+def test_docs_paths_need_every_file():
+    pr = ready_pr(1, title="Explain", head_ref="x", changed_files=("README.md", "src/a.py"))
+    assert classify(pr, DEFAULT_CATEGORIES).category == "other"
+
+
+def test_rules_are_data():
+    rules = (CategoryRule(name="infra", labels=("terraform",), weight=5), *DEFAULT_CATEGORIES)
+    pr = replace(ready_pr(1, head_ref="x", title="Move buckets"), labels=("Terraform",))
+    assert classify(pr, rules).category == "infra"
