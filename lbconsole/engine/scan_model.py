@@ -1,0 +1,66 @@
+"""What the security scanner reports: findings, the report, and redaction.
+
+Kept apart from `scanner` so the analyser modules (`scan_secrets`,
+`scan_workflows`) can build findings without importing the façade.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["high", "medium", "low"]
+
+SEVERITY_RANK: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
+"""Sort order of severities: most severe first."""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing a reviewer should look at in a pull request."""
+
+    rule: str
+    """Stable identifier, e.g. `secret/github-token`, `workflow/write-all`, `zizmor/template-injection`."""
+    severity: Severity
+    file: str
+    """Path in the repository, as GitHub reports it."""
+    line: int | None
+    """Line number in the new (head) version of the file; None for file-level findings."""
+    message: str
+    """Human-readable explanation; never contains a secret value (at most a redacted hint)."""
+
+    def sort_key(self) -> tuple[int, str, int, str, str]:
+        """Most severe first, then by location, so reports are deterministic."""
+        return (SEVERITY_RANK[self.severity], self.file, self.line or 0, self.rule, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class ScanReport:
+    """The outcome of scanning one pull request's changed files."""
+
+    findings: tuple[Finding, ...]
+    """Sorted with `Finding.sort_key`."""
+    scanned_files: int
+    """Files whose added lines were examined."""
+    skipped: tuple[str, ...]
+    """What could not be examined, and why (`path: reason`, or `zizmor: reason`)."""
+
+    def count(self, severity: Severity) -> int:
+        """How many findings have this severity."""
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+def redact(secret: str) -> str:
+    """A hint that identifies a secret to its owner without disclosing it.
+
+    Args:
+        secret: the raw secret value.
+
+    Returns:
+        The first and last four characters around at most 12 stars (e.g.
+        `AKIA************MPLE`) for values of 20 characters or more, so at least
+        12 characters always stay hidden; an empty string for shorter values.
+    """
+    if len(secret) < 20:
+        return ""
+    return secret[:4] + "*" * min(len(secret) - 8, 12) + secret[-4:]
