@@ -1,0 +1,290 @@
+"""Read config.toml into `Settings`, reporting every problem at once.
+
+Bad input never crashes and never destroys data: a file that does not parse,
+or has any problem, yields the defaults plus the list of problems (the
+caller shows a visible warning), and the file itself is only ever read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lbconsole.config import paths
+from lbconsole.config.schema import (
+    CATEGORY_FIELDS,
+    CATEGORY_NAME,
+    RESERVED_CATEGORIES,
+    SECTIONS,
+    SIGNAL_FIELDS,
+    did_you_mean,
+    plain_keys,
+    show,
+)
+from lbconsole.core.settings import DEFAULT_CATEGORIES, OTHER, CategoryRule, Settings
+from lbconsole.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a configuration."""
+
+    file: Path | None
+    """The file it is in (None for values that came from elsewhere)."""
+    key: str
+    """Dotted key, e.g. `limits.merge`; empty for the file as a whole."""
+    message: str
+    """What is wrong, e.g. `must be an integer between 0 and 100, got -1`."""
+
+    def __str__(self) -> str:
+        where = self.file.name if self.file is not None else "config"
+        return ": ".join(part for part in (where, self.key, self.message) if part)
+
+
+class Problems:
+    """Collects every problem of one file instead of stopping at the first."""
+
+    def __init__(self, file: Path | None = None) -> None:
+        self.file = file
+        self._items: list[Problem] = []
+
+    def add(self, key: str, message: str) -> None:
+        """Record that `key` is wrong."""
+        self._items.append(Problem(self.file, key, message))
+
+    def unknown(self, dotted: str, *, section: bool = False) -> None:
+        """Record an unknown key or section, naming the nearest valid one."""
+        what = "unknown section" if section else "unknown key"
+        self.add(dotted, what + (_suggestion(dotted) or _valid_here(dotted, section=section)))
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+
+def _suggestion(dotted: str) -> str:
+    parts = dotted.split(".")
+    leaf = parts[-1]
+    known = plain_keys()
+    # The right key in the wrong section (`[github] merge = 5`).
+    misplaced = [key for key in known if key.rsplit(".", 1)[1] == leaf and key != dotted]
+    if misplaced:
+        return f"; did you mean '{misplaced[0]}'?"
+    if len(parts) == 2 and parts[0] in SECTIONS:
+        near = difflib.get_close_matches(leaf, list(SECTIONS[parts[0]]), n=1, cutoff=0.6)
+        if near:
+            return f"; did you mean '{parts[0]}.{near[0]}'?"
+    if len(parts) > 1:
+        return did_you_mean(dotted, known)
+    return did_you_mean(dotted, [*SECTIONS, "categories", *known])
+
+
+def _valid_here(dotted: str, *, section: bool) -> str:
+    if section:
+        return f" (sections: {', '.join([*SECTIONS, 'categories'])})"
+    table = dotted.rsplit(".", 1)[0]
+    if table in SECTIONS:
+        return f" (valid keys: {', '.join(SECTIONS[table])})"
+    return ""
+
+
+def validate(data: Mapping[str, Any], file: Path | None = None) -> tuple[Settings, tuple[Problem, ...]]:
+    """Check every key of parsed TOML and build the settings it describes.
+
+    Args:
+        data: the parsed document (tomllib's dict).
+        file: where it came from, for the problem messages.
+
+    Returns:
+        (settings, problems): the settings when there is no problem, else
+        the defaults together with every problem found.
+    """
+    problems = Problems(file)
+    defaults = Settings()
+    changes: dict[str, Any] = {}
+    for section, table in data.items():
+        if section == "categories":
+            changes["categories"] = _categories(table, problems)
+            continue
+        fields = SECTIONS.get(section)
+        if fields is None:
+            problems.unknown(section, section=True)
+            continue
+        if not isinstance(table, Mapping):
+            problems.add(section, f"must be a table ([{section}]), got {show(table)}")
+            continue
+        values: dict[str, Any] = {}
+        for key, value in table.items():
+            field = fields.get(key)
+            if field is None:
+                problems.unknown(f"{section}.{key}")
+                continue
+            converted, wrong = field.check(value)
+            if wrong is not None:
+                problems.add(f"{section}.{key}", wrong)
+            else:
+                values[key] = converted
+        changes[section] = dataclasses.replace(getattr(defaults, section), **values)
+    if problems:
+        return defaults, tuple(problems)
+    return dataclasses.replace(defaults, **changes), ()
+
+
+def _categories(table: Any, problems: Problems) -> tuple[CategoryRule, ...]:
+    """Merge `[categories.<name>]` tables over the default rules.
+
+    A table named like a default category replaces the fields it gives; a
+    new name adds a category after the defaults (before the implicit `other`).
+    """
+    rules = list(DEFAULT_CATEGORIES)
+    if not isinstance(table, Mapping):
+        problems.add("categories", f"must be a table of [categories.<name>] tables, got {show(table)}")
+        return tuple(rules)
+    index = {rule.name: position for position, rule in enumerate(rules)}
+    by_folded = {rule.name.lower(): rule.name for rule in rules}
+    for name, body in table.items():
+        key = f"categories.{name}"
+        if name in RESERVED_CATEGORIES:
+            problems.add(key, f"'{OTHER}' is where PRs that no rule matches go; it cannot have a rule")
+            continue
+        if not CATEGORY_NAME.fullmatch(name):
+            problems.add(key, "a category name is letters, digits, '-' and '_' (at most 40 characters)")
+            continue
+        if name not in index and name.lower() in by_folded:
+            problems.add(key, f"differs from the category '{by_folded[name.lower()]}' only in case")
+            continue
+        if not isinstance(body, Mapping):
+            problems.add(key, f"must be a table ([categories.{name}]), got {show(body)}")
+            continue
+        values: dict[str, Any] = {}
+        for field_name, value in body.items():
+            field = CATEGORY_FIELDS.get(field_name)
+            if field is None:
+                near = difflib.get_close_matches(field_name, list(CATEGORY_FIELDS), n=1, cutoff=0.6)
+                hint = f"; did you mean '{key}.{near[0]}'?" if near else f" (valid keys: {', '.join(CATEGORY_FIELDS)})"
+                problems.add(f"{key}.{field_name}", "unknown key" + hint)
+                continue
+            converted, wrong = field.check(value)
+            if wrong is not None:
+                problems.add(f"{key}.{field_name}", wrong)
+            else:
+                values[field_name] = converted
+        if name in index:
+            rules[index[name]] = dataclasses.replace(rules[index[name]], **values)
+        elif not any(signal in body for signal in SIGNAL_FIELDS):
+            hint = did_you_mean(name, index) or f" (give at least one of: {', '.join(SIGNAL_FIELDS)})"
+            problems.add(key, "a new category without any signal would never match" + hint)
+        else:
+            index[name] = len(rules)
+            rules.append(CategoryRule(name=name, **values))
+    return tuple(rules)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """What loading the config file produced."""
+
+    settings: Settings
+    """The settings to run on: the file's, or the defaults when it has problems."""
+    problems: tuple[Problem, ...]
+    """Every problem found (empty when the file is fine or absent)."""
+    path: Path
+    """The file that was (or would have been) read."""
+    exists: bool
+    """Whether the file exists."""
+
+    @property
+    def ok(self) -> bool:
+        """No problem: the settings are the file's (or the defaults, with no file)."""
+        return not self.problems
+
+    def warning(self) -> str | None:
+        """The one-line warning to show when running on defaults because of problems."""
+        if not self.problems:
+            return None
+        count = len(self.problems)
+        return (
+            f"{self.path} has {count} problem{'s' if count != 1 else ''}; running on the defaults "
+            "(see `lbconsole config validate`)"
+        )
+
+
+def read_document(path: Path) -> tuple[dict[str, Any] | None, Problem | None]:
+    """Parse a TOML file without ever writing to it.
+
+    Returns:
+        (document, None), or (None, the problem) when it cannot be read or parsed.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, Problem(path, "", f"cannot be read: {error.strerror or error}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return None, Problem(path, "", f"is not UTF-8 text: {error.reason} at byte {error.start}")
+    try:
+        return tomllib.loads(text), None
+    except tomllib.TOMLDecodeError as error:
+        return None, Problem(path, "", f"invalid TOML: {error}")
+
+
+def load(path: Path | str | None = None, *, env: Mapping[str, str] = os.environ) -> LoadResult:
+    """Load the configuration file.
+
+    Args:
+        path: an explicit file (`--config`); None resolves `LBCONSOLE_CONFIG`
+            or the platform's config directory from `env`.
+        env: the environment used to resolve the default path.
+
+    Returns:
+        The settings with every problem. A missing file gives the defaults and
+        no problem; an invalid one gives the defaults and its problems.
+    """
+    file = paths.config_file(env, explicit=path)
+    try:
+        exists = file.exists()
+    except OSError as error:  # e.g. a parent directory that cannot be searched
+        return LoadResult(Settings(), (Problem(file, "", f"cannot be read: {error.strerror or error}"),), file, True)
+    if not exists:
+        return LoadResult(Settings(), (), file, exists=False)
+    document, problem = read_document(file)
+    if document is None:
+        assert problem is not None
+        return LoadResult(Settings(), (problem,), file, exists=True)
+    settings, problems = validate(document, file)
+    return LoadResult(settings, problems, file, exists=True)
+
+
+load_settings = load
+"""Alias of `load` (the name the CLI imports)."""
+
+
+def apply_overrides(settings: Settings, *, repo: str | None = None, api_url: str | None = None) -> Settings:
+    """Apply command-line overrides (`--repo`, `--api-url`), validated like the file.
+
+    Raises:
+        ConfigError: when an override is malformed.
+    """
+    values: dict[str, Any] = {}
+    for option, key, value in (("--repo", "repo", repo), ("--api-url", "api_url", api_url)):
+        if value is None:
+            continue
+        converted, wrong = SECTIONS["github"][key].check(value)
+        if wrong is not None:
+            raise ConfigError(f"{option}: {wrong}")
+        values[key] = converted
+    if not values:
+        return settings
+    return dataclasses.replace(settings, github=dataclasses.replace(settings.github, **values))

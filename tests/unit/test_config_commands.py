@@ -1,0 +1,109 @@
+"""`lbconsole config path|show|get|set|validate` through the real command line."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from lbconsole.cli import main
+from lbconsole.config.save import settings_to_toml_dict
+from lbconsole.core.settings import Settings
+
+
+@pytest.fixture
+def file(tmp_path: Path) -> Path:
+    return tmp_path / "cfg" / "config.toml"
+
+
+def test_path_defaults_to_the_user_config_dir(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["config", "path"]) == 0
+    out, err = capsys.readouterr()
+    assert out.strip() == str(Path(os.environ["XDG_CONFIG_HOME"]) / "lbconsole" / "config.toml")
+    assert "does not exist yet" in err
+
+
+def test_path_honours_config_option_and_env(
+    file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("LBCONSOLE_CONFIG", str(file.with_name("env.toml")))
+    assert main(["config", "path"]) == 0
+    assert capsys.readouterr().out.strip() == str(file.with_name("env.toml"))
+    assert main(["--config", str(file), "config", "path", "--all"]) == 0
+    out = capsys.readouterr().out
+    assert f"config: {file}" in out
+    assert "themes: " in out
+
+
+def test_validate_prints_every_problem_one_per_line_and_exits_2(file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    file.parent.mkdir()
+    file.write_text("[limits]\nmerge = -1\nmrege = 2\n[merge]\nmethod = 'fast'\n", encoding="utf-8")
+    before = file.read_bytes()
+    assert main(["--config", str(file), "config", "validate"]) == 2
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        "config.toml: limits.merge: must be an integer between 0 and 100, got -1",
+        "config.toml: limits.mrege: unknown key; did you mean 'limits.merge'?",
+        'config.toml: merge.method: must be one of squash, merge, rebase, got "fast"',
+    ]
+    assert "3 problems" in err
+    assert file.read_bytes() == before
+
+
+def test_validate_ok_and_missing(file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", str(file), "config", "validate"]) == 0
+    assert "no such file" in capsys.readouterr().out
+    file.parent.mkdir()
+    file.write_text("[limits]\nmerge = 2\n", encoding="utf-8")
+    assert main(["--config", str(file), "config", "validate"]) == 0
+    assert capsys.readouterr().out.strip() == f"{file}: OK"
+
+
+def test_set_then_get_then_show(file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", str(file), "config", "set", "limits.merge", "9"]) == 0
+    assert main(["--config", str(file), "config", "set", "merge.blocking_labels", "wip, hold"]) == 0
+    capsys.readouterr()
+    assert main(["--config", str(file), "config", "get", "limits.merge"]) == 0
+    assert capsys.readouterr().out == "9\n"
+    assert main(["--config", str(file), "config", "get", "merge.blocking_labels"]) == 0
+    assert capsys.readouterr().out == '["wip", "hold"]\n'
+    assert main(["--config", str(file), "config", "show"]) == 0
+    shown = tomllib.loads(capsys.readouterr().out)
+    assert shown["limits"]["merge"] == 9
+    expected = settings_to_toml_dict(Settings())
+    expected["limits"]["merge"] = 9
+    expected["merge"]["blocking_labels"] = ["wip", "hold"]
+    assert shown == expected
+
+
+def test_set_refuses_a_bad_value_with_the_problem_and_exit_2(file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    file.parent.mkdir()
+    file.write_text("# keep me\n[limits]\nmerge = 4\n", encoding="utf-8")
+    before = file.read_bytes()
+    assert main(["--config", str(file), "config", "set", "limits.merge", "five"]) == 2
+    err = capsys.readouterr().err
+    assert 'limits.merge: must be an integer between 0 and 100, got "five"' in err
+    assert "was not changed" in err
+    assert file.read_bytes() == before
+
+
+def test_get_unknown_key_suggests(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["config", "get", "limits.mrege"]) == 2
+    assert "did you mean 'limits.merge'?" in capsys.readouterr().err
+
+
+def test_show_on_an_invalid_file_warns_and_shows_defaults(file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    file.parent.mkdir()
+    file.write_text("[limits\n", encoding="utf-8")
+    assert main(["--config", str(file), "config", "show"]) == 0
+    out, err = capsys.readouterr()
+    assert tomllib.loads(out) == settings_to_toml_dict(Settings())
+    assert "running on the defaults" in err
+
+
+def test_config_without_subcommand_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["config"])
+    assert caught.value.code == 2
