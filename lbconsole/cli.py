@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +25,7 @@ from lbconsole import __version__
 from lbconsole.errors import LbError, UsageError
 
 if TYPE_CHECKING:
+    from lbconsole.core.plan import Plan
     from lbconsole.core.settings import Settings
     from lbconsole.github.gateway import GitHubGateway
 
@@ -65,6 +69,8 @@ class Context:
     repo: str
     gateway: GitHubGateway
     demo: bool
+    token: str | None = None
+    """Never printed; kept to tell "no token" apart before any write."""
 
 
 def load_settings(args: argparse.Namespace) -> Settings:
@@ -88,8 +94,13 @@ def load_settings(args: argparse.Namespace) -> Settings:
 
 
 @contextmanager
-def github_context(args: argparse.Namespace) -> Iterator[Context]:
-    """Settings, repository and gateway for a command; `--demo` runs against the embedded simulator."""
+def github_context(args: argparse.Namespace, *, repo_hint: str | None = None) -> Iterator[Context]:
+    """Settings, repository and gateway for a command; `--demo` runs against the embedded simulator.
+
+    Args:
+        args: the parsed command line.
+        repo_hint: the repository to use when neither --repo nor the config names one (a plan file's).
+    """
     settings = load_settings(args)
     if args.demo:
         from lbconsole.sim.server import running_simulator
@@ -99,16 +110,18 @@ def github_context(args: argparse.Namespace) -> Iterator[Context]:
             settings = replace(settings, github=github)
             yield Context(settings, DEMO_REPO, _gateway(settings, DEMO_REPO, token=None), demo=True)
         return
-    repo = args.repo or settings.github.repo or detect_repo()
+    repo = args.repo or settings.github.repo or repo_hint or detect_repo()
     if not repo:
         raise UsageError("no repository: pass --repo OWNER/NAME, set github.repo in the config, or run in a clone")
     repo = validate_repo(repo)
-    api_url = args.api_url or settings.github.api_url
-    settings = replace(settings, github=replace(settings.github, repo=repo, api_url=api_url))
     from lbconsole.auth import find_token
+    from lbconsole.config.load import apply_overrides
 
-    found = find_token(api_url)
-    yield Context(settings, repo, _gateway(settings, repo, token=found.token if found else None), demo=False)
+    settings = apply_overrides(settings, api_url=args.api_url)
+    settings = replace(settings, github=replace(settings.github, repo=repo))
+    found = find_token(settings.github.api_url)
+    token = found.token if found else None
+    yield Context(settings, repo, _gateway(settings, repo, token=token), demo=False, token=token)
 
 
 def _gateway(settings: Settings, repo: str, token: str | None) -> GitHubGateway:
@@ -162,6 +175,145 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_plan_file(path: Path) -> Plan:
+    from lbconsole.core.plan import PlanFormatError, from_dict
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"cannot read plan file {path}: {exc.strerror}") from exc
+    except ValueError as exc:
+        raise UsageError(f"plan file {path} is not JSON: {exc}") from exc
+    try:
+        return from_dict(data)
+    except PlanFormatError as exc:
+        raise UsageError(f"plan file {path}: {exc}") from exc
+
+
+def _confirm(plan: Plan) -> bool:
+    """Ask before applying from an interactive terminal; the default is No."""
+    prs = ", ".join(f"#{n}" for n in plan.prs()) or "no PR"
+    print(f"Apply {len(plan.actions)} action(s) of {plan.mode} to {plan.repo} ({prs})? [y/N] ", end="", flush=True)
+    try:
+        return input().strip().lower() in ("y", "yes")
+    except EOFError:
+        return False
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """`lbconsole run --mode M | --plan FILE [--apply]`: execute a plan, SHA-pinned (SPEC 3.1)."""
+    from lbconsole.config import paths
+    from lbconsole.core import plan as plan_json
+    from lbconsole.core.planner import plan as make_plan
+    from lbconsole.engine.audit import AuditLog
+    from lbconsole.engine.executor import execute, format_counts, format_summary_table
+    from lbconsole.engine.lock import RunLock
+    from lbconsole.engine.logbus import LogBus, StreamSink
+    from lbconsole.engine.logfile import LogFile
+    from lbconsole.output import plan_text
+
+    if bool(args.mode) == bool(args.plan):
+        raise UsageError("run needs exactly one of --mode MODE or --plan FILE")
+    saved = _read_plan_file(args.plan) if args.plan else None
+    if saved is not None and args.repo and args.repo != saved.repo:
+        raise UsageError(f"the plan file is for {saved.repo}, not {args.repo}")
+    mode = _check_mode(args.mode) if args.mode else ""
+    with github_context(args, repo_hint=saved.repo if saved else None) as ctx:
+        if saved is not None and saved.repo != ctx.repo:
+            raise UsageError(f"the plan file is for {saved.repo}, but this command targets {ctx.repo}")
+        if args.apply and not ctx.demo and ctx.token is None:
+            from lbconsole.auth import no_token_message
+            from lbconsole.errors import AuthError
+
+            raise AuthError(no_token_message(ctx.settings.github.api_url))
+        planned = saved or make_plan(ctx.gateway.fetch_queue(), mode, ctx.settings, _now())
+        out = sys.stderr if args.json else sys.stdout
+        if not args.json:
+            print(plan_text(planned), file=out)
+            print(file=out)
+        if args.apply and not args.yes and sys.stdin.isatty() and planned.actions and not _confirm(planned):
+            print("Nothing applied.", file=out)
+            return 0
+        bus = LogBus()
+        bus.subscribe(StreamSink(out))
+        env_paths = paths.AppPaths.resolve(os.environ)
+        bus.subscribe(LogFile(env_paths.log_dir))
+        audit = AuditLog(env_paths.state_dir)
+        cancel = threading.Event()
+        previous = signal.getsignal(signal.SIGINT)
+
+        def interrupt(signum: int, frame: object) -> None:
+            if cancel.is_set():
+                raise KeyboardInterrupt
+            cancel.set()
+            bus.emit("app", "cancelling: the action in flight finishes, the rest are cancelled (Ctrl+C again to abort)")
+
+        in_main = threading.current_thread() is threading.main_thread()
+        if in_main:
+            signal.signal(signal.SIGINT, interrupt)
+        try:
+            lock: AbstractContextManager[object] = (
+                RunLock(env_paths.state_dir, ctx.repo) if args.apply else nullcontext()
+            )
+            with lock:
+                report = execute(
+                    planned,
+                    ctx.gateway,
+                    settings=ctx.settings,
+                    bus=bus,
+                    audit=audit,
+                    apply=args.apply,
+                    cancel=cancel,
+                    summary_path=args.summary,
+                )
+        finally:
+            if in_main:
+                signal.signal(signal.SIGINT, previous)
+    if args.summary:
+        with open(args.summary, "a", encoding="utf-8") as summary:
+            summary.write(format_summary_table(report) + "\n")
+    if args.json:
+        _print_json(
+            {
+                "schema": "lbconsole.run/1",
+                "plan": plan_json.to_dict(planned),
+                "apply": report.apply,
+                "counts": dict(report.counts),
+                "exit_code": report.exit_code,
+                "outcomes": [
+                    {
+                        "kind": o.action.kind,
+                        "pr": o.action.pr,
+                        "head_sha": o.action.head_sha,
+                        "outcome": o.outcome,
+                        "status": o.status,
+                        "message": o.message,
+                    }
+                    for o in report.outcomes
+                ],
+            }
+        )
+    else:
+        verb = "Applied" if args.apply else "Dry run (nothing changed on GitHub; add --apply)"
+        print(f"\n{verb}: {format_counts(report)}")
+    return report.exit_code
+
+
+def cmd_logs(args: argparse.Namespace) -> int:
+    """`lbconsole logs [-f] [--source S] [--pr N]`: print (and follow) the consolidated log file."""
+    from lbconsole.config import paths
+    from lbconsole.engine.logfile import logs_command
+
+    return logs_command(paths.log_dir(os.environ), args.follow, args.source, args.pr, sys.stdout)
+
+
+def cmd_sim(args: argparse.Namespace) -> int:
+    """`lbconsole sim`: serve the simulator on 127.0.0.1 until interrupted."""
+    from lbconsole.sim.server import run_cli
+
+    return run_cli(port=args.port, scenario=args.scenario, seed=args.sim_seed)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line."""
     parser = argparse.ArgumentParser(
@@ -188,6 +340,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the plan as lbconsole.plan/1 JSON")
     p.set_defaults(func=cmd_plan)
 
+    p = sub.add_parser("run", help="execute a plan: dry run by default, --apply to change GitHub")
+    _mode_args(p, required=False)
+    p.add_argument("--plan", type=Path, help="execute a plan saved with `lbconsole plan --json > FILE`")
+    p.add_argument("--apply", action="store_true", help="really change GitHub (default: dry run)")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.add_argument("--json", action="store_true", help="print the outcomes as lbconsole.run/1 JSON")
+    p.add_argument("--summary", type=Path, help="append a Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY)")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("logs", help="print the consolidated log file")
+    p.add_argument("-f", "--follow", action="store_true", help="keep printing new lines")
+    p.add_argument("--source", help="only this source (app, merge, scan, a workflow job...)")
+    p.add_argument("--pr", type=int, help="only lines about this PR")
+    p.set_defaults(func=cmd_logs)
+
+    p = sub.add_parser("sim", help="serve the GitHub simulator on 127.0.0.1")
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    p.add_argument("--scenario", default="demo", help="demo or scale:N")
+    p.add_argument("--seed", dest="sim_seed", type=int, default=0, help="random seed of the scenario")
+    p.set_defaults(func=cmd_sim)
+
     _register_optional(sub)
     return parser
 
@@ -201,8 +374,10 @@ def _mode_args(p: argparse.ArgumentParser, required: bool = True) -> None:
 def _register_optional(sub: Any) -> None:
     """Sub-commands that live next to their own package."""
     from lbconsole.config.commands import register as register_config
+    from lbconsole.engine.workflow import register as register_workflow
 
     register_config(sub)
+    register_workflow(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

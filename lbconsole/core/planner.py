@@ -108,7 +108,7 @@ def _conflict_stage(b: _Builder, mode: str) -> None:
             continue
         used += 1
         if behind:
-            b.act(a, "update_branch", f"behind the base branch at {_short(pr.head_sha)}")
+            b.act(a, "update_branch", "behind the base branch")
         else:
             b.act(a, "notify_conflict", "merge conflict with the base branch", label=NEEDS_REBASE)
 
