@@ -1,0 +1,120 @@
+"""The headless read commands end to end: real sockets against the simulator."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+
+from lbconsole.cli import main
+from lbconsole.core.settings import MODES
+
+
+def _run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_demo_plan_accounts_for_every_open_pr_once(capsys, mode):
+    code, out, err = _run(capsys, "--demo", "plan", "--mode", mode, "--json")
+    assert code == 0, err
+    plan = json.loads(out)
+    assert plan["schema"] == "lbconsole.plan/1"
+    assert plan["repo"] == "acme/rocket"
+    code, out, _ = _run(capsys, "--demo", "queue", "--json")
+    numbers = {p["number"] for c in json.loads(out)["categories"] for p in c["pulls"]}
+    acted = {a["pr"] for a in plan["actions"] if "pr" in a}
+    skipped = [s["pr"] for s in plan["skipped"]]
+    assert len(skipped) == len(set(skipped))
+    assert not acted & set(skipped)
+    assert acted | set(skipped) == numbers
+    assert all(s["reasons"] for s in plan["skipped"])
+    assert all(a["head_sha"] for a in plan["actions"] if a["kind"] != "report")
+
+
+def test_demo_auto_plan_has_merges_and_conflict_actions_within_limits(capsys):
+    code, out, _ = _run(capsys, "--demo", "plan", "--mode", "auto", "--json")
+    summary = json.loads(out)["summary"]
+    assert code == 0
+    assert 1 <= summary["merge"] <= 5
+    assert 1 <= summary["update_branch"] + summary["notify_conflict"] <= 3
+    assert summary["security_scan"] >= 1
+
+
+def test_demo_limits_bind(capsys):
+    code, out, _ = _run(capsys, "--demo", "plan", "--mode", "merge-only", "--json")
+    plan = json.loads(out)
+    assert plan["summary"]["merge"] == 5
+    assert any("limit: merge batch full (5)" in s["reasons"] for s in plan["skipped"])
+    code, out, _ = _run(capsys, "--demo", "plan", "--mode", "merge-only", "--merge-limit", "2", "--json")
+    assert json.loads(out)["summary"]["merge"] == 2
+
+
+def test_demo_queue_text_groups_by_category(capsys):
+    code, out, _ = _run(capsys, "--demo", "queue")
+    assert code == 0
+    assert out.startswith("acme/rocket: ")
+    for category in ("security", "bugfix", "dependencies", "feature", "docs", "maintenance"):
+        assert f"\n{category} (" in out
+
+
+def test_unknown_mode_is_a_usage_error(capsys):
+    code, out, err = _run(capsys, "--demo", "plan", "--mode", "yolo")
+    assert code == 2
+    assert err.strip() == ("lbconsole: error: unknown mode 'yolo': choose one of auto, security-only, "
+                           "merge-only, conflict-resolution, full-audit")
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("repo", ["acme", "acme/rocket/x", "-acme/rocket", "acme/ro cket", "acme/rocket.git"])
+def test_malformed_repo_is_a_usage_error(capsys, repo):
+    code, _, err = _run(capsys, f"--repo={repo}", "queue")
+    assert code == 2
+    assert "malformed repository" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_unreachable_api_exits_4(capsys):
+    code, _, err = _run(capsys, "--repo", "acme/rocket", "--api-url", f"http://127.0.0.1:{_closed_port()}", "queue")
+    assert code == 4
+    assert "127.0.0.1" in err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_bad_token_exits_3_and_never_shows_the_token(capsys, monkeypatch):
+    from lbconsole.sim.server import running_simulator
+
+    token = "ghp_" + "A1b2C3d4E5" * 3 + "F6g7H8"
+    with running_simulator(scenario="demo") as sim:
+        import httpx
+
+        httpx.post(f"{sim.url}/_sim/auth", json={"token": "ghp_the_only_good_token_000000000000000"})
+        monkeypatch.setenv("GH_TOKEN", token)
+        code, out, err = _run(capsys, "--repo", "acme/rocket", "--api-url", sim.url, "queue")
+    assert code == 3
+    assert "401" in err or "Bad credentials" in err
+    assert token not in err + out
+    assert "Traceback" not in err
+
+
+def test_invalid_config_warns_runs_on_defaults_and_leaves_the_file(capsys, tmp_path):
+    config = tmp_path / "config.toml"
+    original = b'[limits]\nmerge = -1\nconflict = "five"\n\n[merge]\nmetod = "squash"\n'
+    config.write_bytes(original)
+    code, out, err = _run(capsys, "--config", str(config), "--demo", "plan", "--mode", "merge-only", "--json")
+    assert code == 0
+    assert "limits.merge" in err
+    assert "limits.conflict" in err
+    assert "did you mean" in err and "merge.method" in err
+    assert json.loads(out)["limits"]["merge"] == 5
+    assert config.read_bytes() == original
