@@ -341,6 +341,8 @@ class SimState:
         self.stats = RequestStats()
         self.version = 0
         """Bumped by every write; part of every ETag."""
+        self.pushed_at = self.clock.anchor
+        """The repository's last write (its `pushed_at`/`updated_at`): fixed between writes, so ETags are stable."""
         self._next_id = 1000
 
     # ---------------------------------------------------------------- basics
@@ -367,6 +369,7 @@ class SimState:
     def touch(self, pull: SimPull | None = None) -> None:
         """Record a write: bump the version (ETags) and the PR's updated_at."""
         self.version += 1
+        self.pushed_at = self.now()
         if pull is not None:
             pull.updated_at = max(self.now(), pull.updated_at + timedelta(seconds=1))
 
