@@ -50,6 +50,7 @@ def test_demo_limits_bind(capsys):
     assert plan["summary"]["merge"] == 5
     assert any("limit: merge batch full (5)" in s["reasons"] for s in plan["skipped"])
     code, out, _ = _run(capsys, "--demo", "plan", "--mode", "merge-only", "--merge-limit", "2", "--json")
+    assert code == 0
     assert json.loads(out)["summary"]["merge"] == 2
 
 
@@ -64,6 +65,7 @@ def test_demo_queue_text_groups_by_category(capsys):
 def test_unknown_mode_is_a_usage_error(capsys):
     code, out, err = _run(capsys, "--demo", "plan", "--mode", "yolo")
     assert code == 2
+    assert out == ""
     assert err.strip() == ("lbconsole: error: unknown mode 'yolo': choose one of auto, security-only, "
                            "merge-only, conflict-resolution, full-audit")
     assert "Traceback" not in err
@@ -115,6 +117,7 @@ def test_invalid_config_warns_runs_on_defaults_and_leaves_the_file(capsys, tmp_p
     assert code == 0
     assert "limits.merge" in err
     assert "limits.conflict" in err
-    assert "did you mean" in err and "merge.method" in err
+    assert "did you mean" in err
+    assert "merge.method" in err
     assert json.loads(out)["limits"]["merge"] == 5
     assert config.read_bytes() == original
