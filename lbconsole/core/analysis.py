@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from lbconsole.core.classify import Classification, classify
+from lbconsole.core.classify import Classification, classify_compiled, compile_rules
 from lbconsole.core.models import PullRequest
 from lbconsole.core.priority import priority
 from lbconsole.core.readiness import Readiness, assess
@@ -31,8 +31,9 @@ class Analysis:
 def analyze(pulls: Iterable[PullRequest], settings: Settings, now: datetime) -> list[Analysis]:
     """Classify, assess and score every PR; highest priority first, ties by lower number."""
     result = []
+    rules = compile_rules(settings.categories)
     for pr in pulls:
-        classification = classify(pr, settings.categories)
+        classification = classify_compiled(pr, rules)
         readiness = assess(pr, classification.category, settings.merge)
         score = priority(pr, classification.category, settings, now)
         result.append(Analysis(pr, classification, readiness, score))

@@ -34,15 +34,16 @@ def _word(word: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)
 
 
-def _prefix_matches(title: str, prefix: str) -> bool:
-    """`fix:` matches `fix: x`; `fix(` matches `fix(api): x`; `chore` matches `chore:`/`chore(x):`."""
-    lowered, wanted = title.casefold(), prefix.casefold()
-    if not lowered.startswith(wanted):
+def _prefix_matches(title_key: str, prefix_key: str) -> bool:
+    """`fix:` matches `fix: x`; `fix(` matches `fix(api): x`; `chore` matches `chore:`/`chore(x):`.
+
+    Both arguments are casefolded already.
+    """
+    if not title_key.startswith(prefix_key):
         return False
-    if wanted.endswith((":", "(", ")")):
+    if prefix_key.endswith((":", "(", ")")):
         return True
-    rest = lowered[len(wanted) :]
-    return rest[:1] in (":", "(", "!") or wanted.endswith(")")
+    return title_key[len(prefix_key) : len(prefix_key) + 1] in (":", "(", "!")
 
 
 def _path_matches(path: str, globs: Iterable[str]) -> bool:
@@ -55,11 +56,13 @@ def _path_matches(path: str, globs: Iterable[str]) -> bool:
 def rule_reasons(pr: PullRequest, rule: CategoryRule) -> list[str]:
     """Every signal of `rule` that `pr` matches, as human-readable reasons."""
     reasons: list[str] = []
+    keys = pr.label_keys
     for label in rule.labels:
-        if pr.has_label(label):
+        if label.casefold() in keys:
             reasons.append(f'label "{label}"')
+    title_key = pr.title.casefold()
     for prefix in rule.title_prefixes:
-        if _prefix_matches(pr.title, prefix):
+        if _prefix_matches(title_key, prefix.casefold()):
             reasons.append(f'title prefix "{prefix}"')
     for word in rule.title_words:
         if _word(word).search(pr.title):
@@ -82,13 +85,91 @@ def rule_reasons(pr: PullRequest, rule: CategoryRule) -> list[str]:
     return reasons
 
 
+@dataclass(frozen=True, slots=True)
+class _Matcher:
+    """A rule compiled for a fail-fast "does anything match?" test.
+
+    Most rules do not match most PRs, so that answer must be cheap; the
+    reasons are only spelled out (by `rule_reasons`) for the rule that wins.
+    """
+
+    labels: frozenset[str]
+    prefixes: tuple[str, ...]
+    title: tuple[re.Pattern[str], ...]
+    """Title words and title patterns (joined into one expression where possible)."""
+    text: tuple[re.Pattern[str], ...]
+    """Body patterns, searched in the title and the body."""
+    branches: tuple[str, ...]
+    authors: frozenset[str]
+    paths: tuple[str, ...]
+
+    def matches(self, pr: PullRequest, title_key: str) -> bool:
+        if self.labels and not self.labels.isdisjoint(pr.label_keys):
+            return True
+        if self.prefixes and title_key.startswith(self.prefixes):
+            for prefix in self.prefixes:
+                if _prefix_matches(title_key, prefix):
+                    return True
+        if self.branches and pr.head_ref.startswith(self.branches):
+            return True
+        if self.authors and pr.author.casefold() in self.authors:
+            return True
+        for pattern in self.title:
+            if pattern.search(pr.title):
+                return True
+        for pattern in self.text:
+            if pattern.search(pr.title) or pattern.search(pr.body):
+                return True
+        return bool(self.paths and pr.changed_files and all(_path_matches(f, self.paths) for f in pr.changed_files))
+
+
+def _union(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
+    """One expression matching where any of `patterns` matches, or each alone if they cannot be joined."""
+    if len(patterns) < 2:
+        return tuple(_regex(p) for p in patterns)
+    try:
+        return (re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE),)
+    except re.error:  # e.g. a global inline flag, which is only valid at the very start
+        return tuple(_regex(p) for p in patterns)
+
+
+@lru_cache(maxsize=256)
+def _matcher(rule: CategoryRule) -> _Matcher:
+    words = [rf"(?<![\w-]){re.escape(word)}(?![\w-])" for word in rule.title_words]
+    return _Matcher(
+        labels=frozenset(label.casefold() for label in rule.labels),
+        prefixes=tuple(prefix.casefold() for prefix in rule.title_prefixes),
+        title=_union(words + list(rule.title_patterns)),
+        text=_union(list(rule.body_patterns)),
+        branches=rule.branch_prefixes,
+        authors=frozenset(author.casefold() for author in rule.authors),
+        paths=rule.paths,
+    )
+
+
+Compiled = tuple[tuple[CategoryRule, _Matcher], ...]
+
+
+def compile_rules(rules: Sequence[CategoryRule]) -> Compiled:
+    """The rules with their matchers, for classifying many PRs in a row."""
+    return tuple((rule, _matcher(rule)) for rule in rules)
+
+
 def classify(pr: PullRequest, rules: Sequence[CategoryRule]) -> Classification:
     """The first category whose rule matches `pr`, with every matching signal.
 
     A bot's PR that matches the security rule (e.g. a Dependabot update that
     fixes a GHSA advisory) is a security update, and says so.
     """
-    for rule in rules:
+    return classify_compiled(pr, compile_rules(rules))
+
+
+def classify_compiled(pr: PullRequest, compiled: Compiled) -> Classification:
+    """`classify` with rules compiled once by `compile_rules` (for many PRs in a row)."""
+    title_key = pr.title.casefold()
+    for rule, matcher in compiled:
+        if not matcher.matches(pr, title_key):
+            continue
         reasons = rule_reasons(pr, rule)
         if reasons:
             if rule.name == "security" and pr.author_is_bot:

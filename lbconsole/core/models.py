@@ -79,11 +79,15 @@ class PullRequest:
     security_scanned: bool = False
     """True when lbconsole's scan status is already set on the head commit."""
     url: str = ""
+    label_keys: frozenset[str] = field(init=False, repr=False, compare=False)
+    """The labels casefolded, computed once: label checks are hot in the planner."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "label_keys", frozenset(label.casefold() for label in self.labels))
 
     def has_label(self, name: str) -> bool:
         """Whether the PR carries `name` (GitHub label names are case-insensitive)."""
-        wanted = name.casefold()
-        return any(label.casefold() == wanted for label in self.labels)
+        return name.casefold() in self.label_keys
 
 
 @dataclass(frozen=True, slots=True)

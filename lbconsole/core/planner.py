@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 
 from lbconsole.core.analysis import Analysis, analyze
@@ -155,7 +156,14 @@ def _audit_stage(b: _Builder, now: datetime) -> None:
             b.label(a, STALE, f"not updated for {idle} days (audit.stale_days = {stale_days})")
 
 
-def plan(queue: Queue, mode: str, settings: Settings, now: datetime) -> Plan:
+def plan(
+    queue: Queue,
+    mode: str,
+    settings: Settings,
+    now: datetime,
+    *,
+    analyses: Sequence[Analysis] | None = None,
+) -> Plan:
     """Plan what `mode` would do to `queue`.
 
     Args:
@@ -163,6 +171,9 @@ def plan(queue: Queue, mode: str, settings: Settings, now: datetime) -> Plan:
         mode: one of `MODES`.
         settings: limits, merge policy and category rules.
         now: the moment of planning (ages, staleness, `generated_at`).
+        analyses: `analyze(queue.pulls, settings, now)` when the caller has it
+            already (the console does, for its rows): planning another mode
+            then costs only the mode's own stages.
 
     Returns:
         A plan whose actions respect every batch limit, and in which every open
@@ -173,8 +184,9 @@ def plan(queue: Queue, mode: str, settings: Settings, now: datetime) -> Plan:
     """
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r} (choose one of {', '.join(MODES)})")
-    analyses = analyze(queue.pulls, settings, now)
-    b = _Builder(analyses, settings)
+    if analyses is None:
+        analyses = analyze(queue.pulls, settings, now)
+    b = _Builder(list(analyses), settings)
     notes: list[str] = []
     if mode in MERGES:
         _merge_stage(b, mode)

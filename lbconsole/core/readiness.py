@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lbconsole.core.models import ChecksState, Mergeable, MergeState, PullRequest, ReviewDecision
 from lbconsole.core.settings import MergePolicy
@@ -25,6 +26,17 @@ class Readiness:
     """For a ready PR: what makes it ready, e.g. "approved, checks passing, clean"."""
 
 
+@lru_cache(maxsize=64)
+def _keys(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(name, casefolded name) pairs, computed once per policy."""
+    return tuple((name, name.casefold()) for name in names)
+
+
+@lru_cache(maxsize=64)
+def _folded(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(name.casefold() for name in names)
+
+
 def assess(pr: PullRequest, category: str, policy: MergePolicy) -> Readiness:
     """Assess `pr` against the merge policy.
 
@@ -41,7 +53,7 @@ def assess(pr: PullRequest, category: str, policy: MergePolicy) -> Readiness:
     met: list[str] = []
     if pr.draft or pr.merge_state is MergeState.DRAFT:
         reasons.append("draft")
-    blocking = [label for label in policy.blocking_labels if pr.has_label(label)]
+    blocking = [label for label, key in _keys(policy.blocking_labels) if key in pr.label_keys]
     reasons.extend(f'blocking label "{label}"' for label in blocking)
 
     conflict = pr.mergeable is Mergeable.CONFLICTING or pr.merge_state is MergeState.DIRTY
@@ -80,7 +92,7 @@ def assess(pr: PullRequest, category: str, policy: MergePolicy) -> Readiness:
         reasons.append("checks pending")
 
     review = pr.review_decision
-    trusted = pr.author.casefold() in {b.casefold() for b in policy.trusted_bots}
+    trusted = pr.author.casefold() in _folded(policy.trusted_bots)
     if review is ReviewDecision.APPROVED:
         met.append("approved")
     elif review is ReviewDecision.CHANGES_REQUESTED:
