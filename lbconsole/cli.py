@@ -374,10 +374,12 @@ def _mode_args(p: argparse.ArgumentParser, required: bool = True) -> None:
 def _register_optional(sub: Any) -> None:
     """Sub-commands that live next to their own package."""
     from lbconsole.config.commands import register as register_config
+    from lbconsole.engine.dispatch import register as register_dispatch
     from lbconsole.engine.workflow import register as register_workflow
 
     register_config(sub)
     register_workflow(sub)
+    register_dispatch(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -388,6 +390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.context_factory = lambda: github_context(args)
     func = getattr(args, "func", None)
     if func is None:
         parser.print_help()

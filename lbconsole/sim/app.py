@@ -26,6 +26,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from lbconsole.sim import gql, shapes
+from lbconsole.sim.actions import ActionsState, actions_routes
 from lbconsole.sim.scenarios import build
 from lbconsole.sim.state import Fault, SimError, SimState
 
@@ -560,6 +561,7 @@ class Simulator:
                     setattr(state, name, value)
             state.auth_token = token
             self.fault_rng = random.Random(state.seed)
+        ActionsState.of(state).reset()  # the state object is reused: drop the previous scenario's runs
 
     def app(self) -> Starlette:
         """The ASGI app."""
@@ -570,6 +572,7 @@ class Simulator:
         routes.append(
             Route("/graphql", self.endpoint("POST", "/graphql", self.graphql, "graphql", "graphql"), methods=["POST"])
         )
+        routes += actions_routes(lambda: self.state, wrap=self.endpoint)  # before the admin catch-all
         routes.append(Route("/_sim/{rest:path}", self.admin, methods=["GET", "POST", "PATCH", "DELETE"]))
         app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
         app.state.simulator = self

@@ -1,0 +1,406 @@
+"""GitHub Actions REST calls: workflows, dispatch, runs, jobs and job logs.
+
+The dispatch follower (`lbconsole.engine.dispatch`) talks to GitHub Actions
+only through `ActionsApi`. Every request goes through `GitHubClient` (timeouts,
+bounded rate-limit waits, one error tree), and every answer is translated into
+the small frozen dataclasses below, so no githubkit type leaves this package.
+
+Two GitHub details shape this module:
+
+* ``POST .../dispatches`` with ``return_run_details: true`` (GitHub, 2026)
+  answers 200 with ``workflow_run_id``, ``run_url`` and ``html_url``.
+  githubkit's request-body model does not know the field, so the request is
+  sent raw through ``github.request``. Refusals (400, 403, 404, 422) raise
+  `DispatchRefused`, carrying GitHub's own message, so the caller can retry
+  without the field (older GitHub Enterprise answers 400 to it) and word the
+  other errors for a user.
+* ``GET .../actions/jobs/{id}/logs`` answers 302 to a short-lived plain-text
+  URL; githubkit follows redirects (and httpx drops the token when the
+  redirect leaves the API host).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from githubkit.exception import RateLimitExceeded, RequestFailed
+from githubkit.response import Response
+
+from lbconsole.errors import GatewayError
+from lbconsole.github.client import GitHubClient, github_message, redact
+
+REFUSALS = frozenset({400, 403, 404, 422})
+"""Statuses of a dispatch that `DispatchRefused` reports with GitHub's message."""
+
+
+class DispatchRefused(GatewayError):
+    """GitHub refused a workflow dispatch (400, 403, 404 or 422).
+
+    Attributes:
+        status: the HTTP status.
+        github_message: GitHub's own explanation, one line.
+    """
+
+    def __init__(self, message: str, *, status: int, github_message: str) -> None:
+        super().__init__(message, status=status)
+        self.github_message = github_message
+
+
+class _Refusal(Exception):
+    """Raised inside a `GitHubClient.call` sender, so `call` does not translate it."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowInfo:
+    """One workflow of the repository (``GET .../actions/workflows``)."""
+
+    id: int
+    name: str
+    path: str
+    """``.github/workflows/lambda-bot.yml``."""
+    state: str
+    """active, disabled_manually, disabled_inactivity, deleted..."""
+    html_url: str = ""
+
+    @property
+    def file_name(self) -> str:
+        """The file name (``lambda-bot.yml``), which GitHub accepts in place of the id."""
+        return self.path.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class RunInfo:
+    """One workflow run."""
+
+    id: int
+    name: str
+    """The workflow's name (GitHub's ``name`` of a run)."""
+    status: str
+    """queued, in_progress, completed, waiting, requested, pending."""
+    conclusion: str | None
+    """success, failure, cancelled, skipped, timed_out, neutral, action_required... (completed runs)."""
+    event: str
+    html_url: str
+    run_number: int = 0
+    head_branch: str = ""
+    display_title: str = ""
+    """The run's title: the workflow's ``run-name`` (which carries the correlation id)."""
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def title(self) -> str:
+        """What to show for the run: its display title, else the workflow name."""
+        return self.display_title or self.name
+
+    @property
+    def completed(self) -> bool:
+        """Whether GitHub considers the run finished."""
+        return self.status == "completed"
+
+
+@dataclass(frozen=True, slots=True)
+class StepInfo:
+    """One step of a job."""
+
+    number: int
+    name: str
+    status: str
+    conclusion: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class JobInfo:
+    """One job of a workflow run, with its steps."""
+
+    id: int
+    name: str
+    status: str
+    conclusion: str | None
+    steps: tuple[StepInfo, ...] = ()
+    html_url: str = ""
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+
+    @property
+    def completed(self) -> bool:
+        """Whether the job is finished (its log can be fetched)."""
+        return self.status == "completed"
+
+
+@dataclass(frozen=True, slots=True)
+class DispatchAnswer:
+    """GitHub's answer to a dispatch: the run's details, when it gave them."""
+
+    run_id: int | None
+    """None when GitHub answered 204 No Content (no run details)."""
+    run_url: str = ""
+    html_url: str = ""
+
+
+def _time(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _opt(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def workflow_info(data: Mapping[str, Any]) -> WorkflowInfo:
+    """A `WorkflowInfo` from GitHub's `workflow` JSON."""
+    return WorkflowInfo(
+        id=_int(data.get("id")),
+        name=_str(data.get("name")),
+        path=_str(data.get("path")),
+        state=_str(data.get("state")),
+        html_url=_str(data.get("html_url")),
+    )
+
+
+def run_info(data: Mapping[str, Any]) -> RunInfo:
+    """A `RunInfo` from GitHub's `workflow-run` JSON."""
+    return RunInfo(
+        id=_int(data.get("id")),
+        name=_str(data.get("name")),
+        status=_str(data.get("status")),
+        conclusion=_opt(data.get("conclusion")),
+        event=_str(data.get("event")),
+        html_url=_str(data.get("html_url")),
+        run_number=_int(data.get("run_number")),
+        head_branch=_str(data.get("head_branch")),
+        display_title=_str(data.get("display_title")),
+        created_at=_time(data.get("created_at")),
+        updated_at=_time(data.get("updated_at")),
+    )
+
+
+def job_info(data: Mapping[str, Any]) -> JobInfo:
+    """A `JobInfo` from GitHub's `job` JSON."""
+    steps = tuple(
+        StepInfo(
+            number=_int(s.get("number")),
+            name=_str(s.get("name")),
+            status=_str(s.get("status")),
+            conclusion=_opt(s.get("conclusion")),
+        )
+        for s in data.get("steps") or ()
+        if isinstance(s, Mapping)
+    )
+    return JobInfo(
+        id=_int(data.get("id")),
+        name=_str(data.get("name")),
+        status=_str(data.get("status")),
+        conclusion=_opt(data.get("conclusion")),
+        steps=steps,
+        html_url=_str(data.get("html_url")),
+        started_at=_time(data.get("started_at")),
+        completed_at=_time(data.get("completed_at")),
+    )
+
+
+class ActionsApi:
+    """GitHub Actions for one repository, through lbconsole's `GitHubClient`."""
+
+    def __init__(self, client: GitHubClient, owner: str, name: str) -> None:
+        """Wrap `client` for ``owner/name``.
+
+        Args:
+            client: the client (its timeout, rate-limit and error policy apply).
+            owner: repository owner.
+            name: repository name.
+        """
+        self.client = client
+        self.owner = owner
+        self.name = name
+
+    @classmethod
+    def from_gateway(cls, gateway: Any) -> ActionsApi:
+        """Share the client of a `GitHubGateway` (same pool, same rate-limit view)."""
+        return cls(gateway.client, gateway.owner, gateway.name)
+
+    @property
+    def repo(self) -> str:
+        """``owner/name``."""
+        return f"{self.owner}/{self.name}"
+
+    @property
+    def _rest(self) -> Any:
+        return self.client.github.rest
+
+    def _get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        url = f"/repos/{self.owner}/{self.name}{path}"
+        response = self.client.call(
+            lambda: self.client.github.request("GET", url, params=dict(params or {}), headers=self.client.headers())
+        )
+        return self.client.json(response)
+
+    # -- repository ------------------------------------------------------------------
+
+    def default_branch(self) -> str:
+        """The repository's default branch (``GET /repos/{o}/{r}``)."""
+        body = self._get("")
+        branch = body.get("default_branch") if isinstance(body, dict) else None
+        if not isinstance(branch, str) or not branch:
+            raise GatewayError(f"GitHub's answer to GET /repos/{self.repo} has no default_branch")
+        return branch
+
+    # -- workflows ---------------------------------------------------------------------
+
+    def list_workflows(self) -> list[WorkflowInfo]:
+        """Every workflow of the repository (all pages)."""
+        found: list[WorkflowInfo] = []
+        for page in range(1, 11):
+            body = self._get("/actions/workflows", {"per_page": 100, "page": page})
+            items = body.get("workflows") if isinstance(body, dict) else None
+            if not isinstance(items, list):
+                raise GatewayError(f"GitHub's workflow list of {self.repo} has no 'workflows'")
+            found += [workflow_info(w) for w in items if isinstance(w, dict)]
+            if len(items) < 100:
+                break
+        return found
+
+    def get_workflow(self, workflow: str | int) -> WorkflowInfo:
+        """One workflow by id or file name; GatewayError(status=404) when it does not exist."""
+        body = self._get(f"/actions/workflows/{workflow}")
+        if not isinstance(body, dict):
+            raise GatewayError(f"GitHub's answer about workflow {workflow} is not an object")
+        return workflow_info(body)
+
+    def dispatch(
+        self,
+        workflow: str | int,
+        ref: str,
+        inputs: Mapping[str, str],
+        *,
+        return_run_details: bool = True,
+    ) -> DispatchAnswer:
+        """``POST .../actions/workflows/{workflow}/dispatches``.
+
+        Args:
+            workflow: workflow file name or id.
+            ref: branch or tag to run on.
+            inputs: the workflow's inputs (strings; GitHub converts them to the input types).
+            return_run_details: ask GitHub (2026+) for the run id in the answer.
+
+        Returns:
+            The run's id and URLs when GitHub answered 200 with them; a
+            `DispatchAnswer` with ``run_id=None`` on 204 No Content.
+
+        Raises:
+            DispatchRefused: 400, 403, 404 or 422, with GitHub's message.
+            GatewayError: anything else `GitHubClient.call` raises.
+        """
+        url = f"/repos/{self.owner}/{self.name}/actions/workflows/{workflow}/dispatches"
+        body: dict[str, Any] = {"ref": ref, "inputs": dict(inputs)}
+        if return_run_details:
+            body["return_run_details"] = True
+
+        def send() -> Response[Any]:
+            try:
+                response: Response[Any] = self.client.github.request(
+                    "POST", url, json=body, headers=self.client.headers({"Content-Type": "application/json"})
+                )
+            except RateLimitExceeded:
+                raise
+            except RequestFailed as exc:
+                status = exc.response.status_code
+                if status in REFUSALS:
+                    raise _Refusal(status, github_message(exc.response.raw_response)) from exc
+                raise
+            return response
+
+        try:
+            response = self.client.write(send)
+        except _Refusal as refusal:
+            message = redact(refusal.message, None)
+            raise DispatchRefused(
+                f"GitHub answered {refusal.status} to POST {url}: {message}",
+                status=refusal.status,
+                github_message=message,
+            ) from None
+        raw = response.raw_response
+        if raw.status_code == 204 or not raw.content:
+            return DispatchAnswer(run_id=None)
+        data = self.client.json(response)
+        run_id = data.get("workflow_run_id") if isinstance(data, dict) else None
+        if not isinstance(run_id, int):
+            return DispatchAnswer(run_id=None)
+        return DispatchAnswer(run_id=run_id, run_url=_str(data.get("run_url")), html_url=_str(data.get("html_url")))
+
+    # -- runs ----------------------------------------------------------------------------
+
+    def list_runs(
+        self,
+        workflow: str | int | None = None,
+        *,
+        event: str | None = None,
+        per_page: int = 20,
+    ) -> list[RunInfo]:
+        """The most recent runs (newest first), of one workflow or of the whole repository.
+
+        Args:
+            workflow: workflow file name or id; None lists every workflow's runs.
+            event: only runs triggered by this event (e.g. ``workflow_dispatch``).
+            per_page: how many runs (1..100; one page).
+        """
+        path = f"/actions/workflows/{workflow}/runs" if workflow is not None else "/actions/runs"
+        params: dict[str, Any] = {"per_page": max(1, min(per_page, 100))}
+        if event:
+            params["event"] = event
+        body = self._get(path, params)
+        items = body.get("workflow_runs") if isinstance(body, dict) else None
+        if not isinstance(items, list):
+            raise GatewayError(f"GitHub's run list of {self.repo} has no 'workflow_runs'")
+        return [run_info(r) for r in items if isinstance(r, dict)]
+
+    def get_run(self, run_id: int) -> RunInfo:
+        """One workflow run (``GET .../actions/runs/{id}``)."""
+        body = self._get(f"/actions/runs/{run_id}")
+        if not isinstance(body, dict):
+            raise GatewayError(f"GitHub's answer about run {run_id} is not an object")
+        return run_info(body)
+
+    def list_jobs(self, run_id: int) -> list[JobInfo]:
+        """The jobs of the run's latest attempt, with their steps (all pages)."""
+        jobs: list[JobInfo] = []
+        for page in range(1, 11):
+            body = self._get(f"/actions/runs/{run_id}/jobs", {"filter": "latest", "per_page": 100, "page": page})
+            items = body.get("jobs") if isinstance(body, dict) else None
+            if not isinstance(items, list):
+                raise GatewayError(f"GitHub's job list of run {run_id} has no 'jobs'")
+            jobs += [job_info(j) for j in items if isinstance(j, dict)]
+            total = body.get("total_count")
+            if len(items) < 100 or (isinstance(total, int) and len(jobs) >= total):
+                break
+        return jobs
+
+    def job_log(self, job_id: int) -> str:
+        """A finished job's plain-text log (the 302 to the log URL is followed)."""
+        url = f"/repos/{self.owner}/{self.name}/actions/jobs/{job_id}/logs"
+        response = self.client.call(lambda: self.client.github.request("GET", url, headers=self.client.headers()))
+        raw = response.raw_response
+        return raw.content.decode("utf-8", errors="replace")
