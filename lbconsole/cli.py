@@ -130,6 +130,15 @@ def _gateway(settings: Settings, repo: str, token: str | None) -> GitHubGateway:
     return GitHubGateway(repo, token=token, settings=settings.github)
 
 
+def whoami(token: str, api_url: str) -> str:
+    """The login a token belongs to (`auth status`, `auth login`)."""
+    from lbconsole.core.settings import GithubSettings
+    from lbconsole.github.client import GitHubClient
+
+    client = GitHubClient(token, GithubSettings(api_url=api_url))
+    return client.whoami()
+
+
 def _print_json(data: Any) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False))
 
@@ -391,6 +400,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     args.context_factory = lambda: github_context(args)
+    args.whoami = whoami
     func = getattr(args, "func", None)
     if func is None:
         parser.print_help()

@@ -170,9 +170,12 @@ def auth_status(args: argparse.Namespace) -> int:
     if whoami is not None:
         try:
             user = whoami(found.token, api_url)
-        except LbError as error:
+        except AuthError as error:
             print(f"  the token was refused: {redact(str(error))}", file=sys.stderr)
-            return 3
+            return error.exit_code
+        except LbError as error:
+            print(f"  could not check the token: {redact(str(error))}", file=sys.stderr)
+            return error.exit_code
         print(f"  user: {user}")
     return 0
 

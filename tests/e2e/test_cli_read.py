@@ -121,3 +121,26 @@ def test_invalid_config_warns_runs_on_defaults_and_leaves_the_file(capsys, tmp_p
     assert "merge.method" in err
     assert json.loads(out)["limits"]["merge"] == 5
     assert config.read_bytes() == original
+
+
+def test_auth_status_names_the_user_and_never_the_token(capsys, monkeypatch):
+    from lbconsole.sim.server import running_simulator
+
+    token = "ghp_" + "Z9y8X7w6V5" * 3 + "u4T3s2"
+    monkeypatch.setenv("LBCONSOLE_TOKEN", token)
+    with running_simulator(scenario="demo") as sim:
+        code, out, err = _run(capsys, "--api-url", sim.url, "auth", "status")
+    assert code == 0, err
+    assert "LBCONSOLE_TOKEN" in out
+    assert token not in out + err
+    import re
+
+    assert re.search(r"\b(as|user|login)\b", out), out
+
+
+def test_auth_status_tells_an_unreachable_api_from_a_refused_token(capsys, monkeypatch):
+    monkeypatch.setenv("GH_TOKEN", "ghp_" + "q" * 36)
+    code, _, err = _run(capsys, "--api-url", f"http://127.0.0.1:{_closed_port()}", "auth", "status")
+    assert code == 4
+    assert "could not be reached" in err
+    assert "refused" not in err.split("could not be reached")[0]
