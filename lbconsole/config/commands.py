@@ -143,9 +143,17 @@ def auth_login(args: argparse.Namespace) -> int:
             token = ""
     if not token:
         raise AuthError("no token given")
+    auth.login(host, token)  # first: a missing keyring is reported without touching the network
     whoami: Callable[[str, str], str] | None = getattr(args, "whoami", None)
-    user = whoami(token, api_url) if whoami is not None else None
-    auth.login(host, token)
+    user = None
+    if whoami is not None:
+        try:
+            user = whoami(token, api_url)
+        except AuthError:
+            auth.logout(host)  # GitHub refused it: do not keep a token that cannot work
+            raise
+        except LbError as error:
+            print(f"warning: stored, but could not check the token: {redact(str(error))}", file=sys.stderr)
     print(f"Stored the token{f' of {user}' if user else ''} in the {auth.keyring_description(host)}")
     if (note := _env_note(_env(args))) is not None:
         print(note, file=sys.stderr)
