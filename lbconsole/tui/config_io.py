@@ -1,0 +1,52 @@
+"""The one place the console writes the config file (through `lbconsole.config`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from lbconsole.core.settings import Settings
+from lbconsole.errors import ConfigError
+
+POLICY_KEYS: tuple[str, ...] = ("method", "require_approval", "allow_unstable", "allow_no_checks")
+LIMIT_KEYS: tuple[str, ...] = ("merge", "conflict", "scan", "label")
+
+
+def save_limits(path: Path, settings: Settings) -> Settings:
+    """Write `settings.limits` and the merge policy switches into the TOML at `path`.
+
+    Every other key of the file is kept as it is. The document is validated
+    and written atomically by `lbconsole.config.save.save`.
+
+    Args:
+        path: the config file (created when missing).
+        settings: the edited settings (only limits and merge policy are written).
+
+    Returns:
+        `settings` as now in force (its limits and merge policy as saved).
+
+    Raises:
+        ConfigError: the file is unreadable or invalid (`InvalidConfig` lists every
+            problem) or cannot be written; the old file is then untouched.
+    """
+    from lbconsole.config.load import read_document
+    from lbconsole.config.save import save
+
+    document: dict[str, object] = {}
+    if path.exists():
+        read, problem = read_document(path)
+        if read is None:
+            raise ConfigError(f"{problem}; {path} was not changed")
+        document = read
+    limits = document.setdefault("limits", {})
+    merge = document.setdefault("merge", {})
+    if not isinstance(limits, dict) or not isinstance(merge, dict):
+        raise ConfigError(f"{path}: [limits] and [merge] must be tables; {path} was not changed")
+    limits.update({key: getattr(settings.limits, key) for key in LIMIT_KEYS})
+    merge.update({key: getattr(settings.merge, key) for key in POLICY_KEYS})
+    saved = save(path, document)
+    return replace(
+        settings,
+        limits=saved.limits,
+        merge=replace(settings.merge, **{key: getattr(saved.merge, key) for key in POLICY_KEYS}),
+    )

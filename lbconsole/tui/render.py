@@ -1,0 +1,304 @@
+"""Pure rendering of queue rows, detail lines and plan rows (k9s style).
+
+Nothing here touches Textual: every function takes core data (and `now`)
+and returns plain text cells tagged with a *tone* (success, warning, error,
+muted, accent, header or ""), so it can be tested without a screen. The
+widgets turn tones into styles from the current theme's variables, which
+keeps colours themeable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from lbconsole.core.analysis import Analysis
+from lbconsole.core.models import ChecksState, ReviewDecision
+from lbconsole.core.plan import ACTION_KINDS, Action, Plan, Skipped
+from lbconsole.core.settings import Limits, Settings
+
+Cell = tuple[str, str]
+"""(text, tone): what one table cell shows and how it is coloured."""
+
+QUEUE_COLUMNS: tuple[tuple[str, str, int | None], ...] = (
+    ("number", "#", 6),
+    ("title", "Title", 36),
+    ("author", "Author", 14),
+    ("state", "State", 17),
+    ("checks", "Checks", 7),
+    ("review", "Review", 8),
+    ("age", "Age", 4),
+    ("size", "Size", 9),
+)
+"""(column key, label, width) of the queue table, in display order."""
+
+STATE_TONES: dict[str, str] = {
+    "ready": "success",
+    "behind": "warning",
+    "conflict": "error",
+    "checks failing": "error",
+    "changes requested": "warning",
+    "draft": "muted",
+    "blocked": "error",
+    "pending": "accent",
+}
+
+CATEGORY_ORDER: tuple[str, ...] = (
+    "security",
+    "bugfix",
+    "dependencies",
+    "feature",
+    "docs",
+    "maintenance",
+    "other",
+)
+
+
+def _truncate(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def age_text(created: datetime, now: datetime) -> str:
+    """Compact age: `45m`, `5h`, `3d`, `12w`."""
+    seconds = max(0, int((now - created).total_seconds()))
+    if seconds < 3600:
+        return f"{seconds // 60}m"
+    if seconds < 86400:
+        return f"{seconds // 3600}h"
+    days = seconds // 86400
+    return f"{days}d" if days < 100 else f"{days // 7}w"
+
+
+def checks_cell(checks: ChecksState) -> Cell:
+    """The checks rollup as a short word."""
+    if checks is ChecksState.SUCCESS:
+        return ("✓ pass", "success")
+    if checks in (ChecksState.FAILURE, ChecksState.ERROR):
+        return ("✗ fail", "error")
+    if checks in (ChecksState.PENDING, ChecksState.EXPECTED):
+        return ("… wait", "accent")
+    return ("—", "muted")
+
+
+def review_cell(review: ReviewDecision) -> Cell:
+    """The review decision as a short word."""
+    return {
+        ReviewDecision.APPROVED: ("approved", "success"),
+        ReviewDecision.CHANGES_REQUESTED: ("changes", "warning"),
+        ReviewDecision.REVIEW_REQUIRED: ("required", "muted"),
+    }.get(review, ("—", "muted"))
+
+
+def queue_row(a: Analysis, now: datetime) -> tuple[Cell, ...]:
+    """One queue row for `a`, in `QUEUE_COLUMNS` order.
+
+    Args:
+        a: the PR's analysis.
+        now: the moment the age is measured at.
+
+    Returns:
+        Eight (text, tone) cells.
+    """
+    pr = a.pr
+    state = a.readiness.state
+    title = ("[draft] " if pr.draft and state != "draft" else "") + pr.title
+    return (
+        (f"#{pr.number}", "accent"),
+        (_truncate(title, 36), ""),
+        (_truncate(pr.author, 14), "muted" if pr.author_is_bot else ""),
+        (state, STATE_TONES.get(state, "")),
+        checks_cell(pr.checks),
+        review_cell(pr.review_decision),
+        (age_text(pr.created_at, now), "muted"),
+        (f"+{pr.additions}/-{pr.deletions}", "muted"),
+    )
+
+
+def category_header(category: str, shown: int, total: int) -> tuple[Cell, ...]:
+    """The group row above a category's PRs, with its count (`shown of total` when filtered)."""
+    count = str(total) if shown == total else f"{shown} of {total}"
+    blank = ("", "")
+    return (("▾", "header"), (f"{category} ({count})", "header"), *([blank] * (len(QUEUE_COLUMNS) - 2)))
+
+
+def matches(a: Analysis, query: str) -> bool:
+    """Whether `a` matches every word of `query` (number, title, author, category or state).
+
+    `#12` and `12` both match PR 12's number; words are case-insensitive substrings.
+    """
+    words = query.casefold().split()
+    if not words:
+        return True
+    pr = a.pr
+    hay = f"#{pr.number} {pr.title} {pr.author} {a.category} {a.readiness.state}".casefold()
+    return all(word in hay for word in words)
+
+
+def group_rows(analyses: Iterable[Analysis], query: str = "") -> list[tuple[str, list[Analysis], int]]:
+    """Analyses grouped by category in display order: (category, shown PRs, total PRs).
+
+    Groups keep the priority order of `analyses`; groups with no matching PR are dropped.
+    """
+    groups: dict[str, list[Analysis]] = {}
+    totals: dict[str, int] = {}
+    for a in analyses:
+        totals[a.category] = totals.get(a.category, 0) + 1
+        if matches(a, query):
+            groups.setdefault(a.category, []).append(a)
+    order = sorted(groups, key=lambda c: (_rank(c), c))
+    return [(c, groups[c], totals[c]) for c in order]
+
+
+def _rank(category: str) -> float:
+    if category in CATEGORY_ORDER[:-1]:
+        return CATEGORY_ORDER.index(category)
+    return len(CATEGORY_ORDER) if category == "other" else len(CATEGORY_ORDER) - 0.5
+
+
+def mode_effect(number: int, plan: Plan | None) -> list[Cell]:
+    """What `plan` does with PR `number`: its actions, or why it is skipped."""
+    if plan is None:
+        return [("no plan yet", "muted")]
+    lines: list[Cell] = []
+    for action in plan.actions:
+        if action.pr == number:
+            what = f"{action.kind} {action.label!r}" if action.kind == "label" else action.kind
+            lines.append((f"→ {what}: {action.reason}", "success"))
+    if lines:
+        return lines
+    for skipped in plan.skipped:
+        if skipped.pr == number:
+            return [(f"· {reason}", "warning") for reason in skipped.reasons]
+    return [("not in this plan (it appeared after planning)", "muted")]
+
+
+def detail_lines(a: Analysis, plan: Plan | None, now: datetime) -> list[Cell]:
+    """The detail pane of one PR: facts, classification, readiness, and the mode's effect."""
+    pr = a.pr
+    facts = (
+        f"by {pr.author} · {pr.head_ref or '?'} → {pr.base_ref} @ {pr.head_sha[:7]} · opened "
+        f"{age_text(pr.created_at, now)} ago · +{pr.additions}/-{pr.deletions} in {len(pr.changed_files)} "
+        f"file{'s' if len(pr.changed_files) != 1 else ''} · priority {a.priority}"
+    )
+    if pr.labels:
+        facts += " · labels: " + ", ".join(pr.labels)
+    state = a.readiness.state
+    why_state = a.readiness.summary if a.readiness.ready else "; ".join(a.readiness.reasons)
+    lines: list[Cell] = [
+        (f"#{pr.number} {pr.title}", "header"),
+        (facts, "muted"),
+        (f"Category {a.category}: " + ("; ".join(a.classification.reasons) or "no rule matched"), "accent"),
+        (f"Readiness {state}: {why_state}", STATE_TONES.get(state, "")),
+    ]
+    mode = plan.mode if plan is not None else "?"
+    lines.append((f"Mode {mode}:", "header"))
+    lines += [(f"  {text}", tone) for text, tone in mode_effect(pr.number, plan)]
+    return lines
+
+
+def category_summary(category: str, analyses: Sequence[Analysis]) -> list[Cell]:
+    """The detail pane for a category header: how many PRs and in which states."""
+    states: dict[str, int] = {}
+    for a in analyses:
+        states[a.readiness.state] = states.get(a.readiness.state, 0) + 1
+    parts = ", ".join(f"{n} {state}" for state, n in sorted(states.items(), key=lambda kv: (-kv[1], kv[0])))
+    lines: list[Cell] = [(f"{category}: {len(analyses)} open PR{'s' if len(analyses) != 1 else ''}", "header")]
+    if parts:
+        lines.append((parts, "muted"))
+    return lines
+
+
+def action_cells(action: Action) -> tuple[Cell, ...]:
+    """One row of the plan's actions table: kind, PR, category, reason."""
+    kind = f"label {action.label}" if action.kind == "label" else action.kind
+    pr = f"#{action.pr}" if action.pr is not None else "—"
+    return ((kind, "success"), (pr, "accent"), (action.category, "muted"), (action.reason, ""))
+
+
+def skipped_cells(skipped: Skipped) -> tuple[Cell, ...]:
+    """One row of the plan's skipped table: PR, category, every reason."""
+    return ((f"#{skipped.pr}", "accent"), (skipped.category, "muted"), ("; ".join(skipped.reasons), "warning"))
+
+
+def limits_text(limits: Limits) -> str:
+    """The batch limits in force, on one line."""
+    return f"merge {limits.merge} · conflict {limits.conflict} · scan {limits.scan} · label {limits.label}"
+
+
+REQUESTS_PER_ACTION: dict[str, tuple[int, int, str]] = {
+    "merge": (1, 1, "re-read + merge"),
+    "update_branch": (1, 1, "re-read + update-branch"),
+    "notify_conflict": (2, 2, "re-read + list comments + label + comment"),
+    "security_scan": (3, 3, "re-read + files + list comments + status + label + comment"),
+    "label": (1, 1, "re-read + add label"),
+    "report": (0, 0, "written to the log / step summary"),
+}
+"""Per action kind: (reads, writes, what they are). Upper bounds for one page of comments."""
+
+
+@dataclass(frozen=True, slots=True)
+class CostEstimate:
+    """The estimated GitHub API cost of executing a plan locally."""
+
+    reads: int
+    writes: int
+    by_kind: tuple[tuple[str, int, int], ...]
+    """(kind, actions, requests) for every kind present."""
+    paced_s: float
+    """Minimum run time spent pacing writes (`github.write_interval_s`)."""
+
+    @property
+    def requests(self) -> int:
+        """Total REST requests."""
+        return self.reads + self.writes
+
+
+def estimate_cost(plan: Plan, settings: Settings | None = None) -> CostEstimate:
+    """Estimate the REST requests a local run of `plan` makes (reads and writes).
+
+    The plan is executed as previewed, so no queue fetch is counted. Merges
+    later in a batch may re-read their PR once more after an earlier merge;
+    that is included as one extra read per merge after the first.
+    """
+    reads = writes = 0
+    by_kind: list[tuple[str, int, int]] = []
+    summary = plan.summary()
+    for kind in ACTION_KINDS:
+        count = summary.get(kind, 0)
+        if not count:
+            continue
+        r, w, _ = REQUESTS_PER_ACTION[kind]
+        extra = max(0, count - 1) if kind == "merge" else 0
+        reads += r * count + extra
+        writes += w * count
+        by_kind.append((kind, count, (r + w) * count + extra))
+    interval = settings.github.write_interval_s if settings is not None else 1.0
+    return CostEstimate(reads, writes, tuple(by_kind), paced_s=max(0, writes - 1) * interval)
+
+
+def cost_text(cost: CostEstimate) -> str:
+    """The cost estimate on one line."""
+    if not cost.by_kind:
+        return "estimated API cost: 0 requests"
+    parts = ", ".join(f"{kind} ×{n}: {req}" for kind, n, req in cost.by_kind)
+    pacing = f", ≥{cost.paced_s:.0f}s write pacing" if cost.paced_s else ""
+    return f"estimated API cost: {cost.requests} requests ({cost.reads} reads, {cost.writes} writes{pacing}) — {parts}"
+
+
+def affected_prs(plan: Plan) -> list[str]:
+    """One line per PR the plan touches, for the confirmation: `#12 merge, label security`."""
+    kinds: dict[int, list[str]] = {}
+    for action in plan.actions:
+        if action.pr is not None:
+            what = f"label {action.label}" if action.kind == "label" else action.kind
+            kinds.setdefault(action.pr, []).append(what)
+    lines = [f"#{pr} {', '.join(whats)}" for pr, whats in kinds.items()]
+    lines += [f"{a.kind}: {a.reason}" for a in plan.actions if a.pr is None]
+    return lines
+
+
+def summary_text(counts: Sequence[tuple[str, int]]) -> str:
+    """`done 3 · stale 1 · failed 0`, skipping nothing (the operator wants zeros too)."""
+    return " · ".join(f"{name} {count}" for name, count in counts)

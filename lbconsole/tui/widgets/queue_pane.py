@@ -1,0 +1,107 @@
+"""The Queue tab: the grouped PR table, its filter, and the detail pane."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Input
+
+from lbconsole.core.analysis import Analysis
+from lbconsole.core.plan import Plan
+from lbconsole.tui.render import Cell
+from lbconsole.tui.widgets.detail import DetailPane
+from lbconsole.tui.widgets.queue_table import QueueTable
+
+
+class QueuePane(Vertical):
+    """Filter input (hidden until `/`), the queue table and the detail pane."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", id="queue.filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="queue.clear_filter"),
+    ]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._plan: Plan | None = None
+        self._now: datetime | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Input(
+            placeholder="filter: number, title, author, category or state (Enter keeps, Esc clears)", id="queue-filter"
+        )
+        with Vertical(id="queue-body"):
+            yield QueueTable(id="queue-table")
+            yield DetailPane(id="queue-detail")
+
+    def on_mount(self) -> None:
+        self.query_one("#queue-filter", Input).display = False
+
+    @property
+    def table(self) -> QueueTable:
+        """The queue table."""
+        return self.query_one(QueueTable)
+
+    def show(
+        self,
+        analyses: Sequence[Analysis],
+        plan: Plan | None,
+        now: datetime,
+        rows: Mapping[int, tuple[Cell, ...]] | None = None,
+    ) -> None:
+        """Show a new queue and plan (rows updated in place; `rows` pre-rendered off the UI thread)."""
+        self._plan, self._now = plan, now
+        self.table.show(analyses, now, rows=rows)
+        self._show_detail()
+
+    def show_plan(self, plan: Plan | None) -> None:
+        """A new plan for the same queue (mode or limits changed): refresh the detail."""
+        self._plan = plan
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        if self._now is None:
+            return
+        table = self.table
+        number = table.selected_number
+        category = None
+        row_id = table.selected_row_id
+        if row_id and row_id.startswith("cat:"):
+            name = row_id[4:]
+            category = (name, [a for a in table.analyses.values() if a.category == name])
+        analysis = table.analyses.get(number) if number is not None else None
+        self.query_one(DetailPane).show(analysis, self._plan, self._now, category)
+
+    @on(QueueTable.PullSelected)
+    def _selected(self, event: QueueTable.PullSelected) -> None:
+        self._show_detail()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#queue-filter", Input)
+        box.display = True
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#queue-filter", Input)
+        box.value = ""
+        box.display = False
+        self.table.set_query("")
+        self.table.focus()
+        self._show_detail()
+
+    @on(Input.Changed, "#queue-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.table.set_query(event.value)
+        self._show_detail()
+
+    @on(Input.Submitted, "#queue-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        if not event.value:
+            event.input.display = False
+        self.table.focus()

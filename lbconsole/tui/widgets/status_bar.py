@@ -1,0 +1,43 @@
+"""The header line: repository, mode, last refresh, rate limit; and the offline banner."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from lbconsole.github.api import RateLimit
+
+
+class StatusBar(Static):
+    """`acme/rocket · mode auto · refreshed 22:01:03 · rate limit 4,980/5,000 · demo`."""
+
+    repo: reactive[str] = reactive("")
+    mode: reactive[str] = reactive("")
+    refreshed: reactive[datetime | None] = reactive(None)
+    rate: reactive[RateLimit | None] = reactive(None)
+    flags: reactive[str] = reactive("")
+
+    def render(self) -> str:
+        parts = [f"[b]{self.repo or 'no repository'}[/b]", f"mode [b]{self.mode}[/b]"]
+        if self.refreshed is None:
+            parts.append("loading…")
+        else:
+            parts.append(f"refreshed {self.refreshed.strftime('%H:%M:%S')}")
+        if self.rate is not None:
+            which = "" if self.rate.resource == "core" else f" ({self.rate.resource})"
+            parts.append(f"rate limit {self.rate.remaining:,}/{self.rate.limit:,}{which}")
+        if self.flags:
+            parts.append(self.flags)
+        return "  ·  ".join(parts)
+
+
+class OfflineBanner(Static):
+    """Shown while GitHub is unreachable; the cached queue stays visible below it."""
+
+    def show(self, message: str | None) -> None:
+        """Show `message`, or hide the banner when None."""
+        self.display = message is not None
+        if message is not None:
+            self.update(f"OFFLINE — {message} — showing the last fetched queue; retrying on the next refresh")

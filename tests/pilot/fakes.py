@@ -1,0 +1,243 @@
+"""An in-memory gateway with a small demo repository, for Pilot and snapshot tests.
+
+It implements `lbconsole.github.api.Gateway` just well enough for the
+console and the real executor: merging closes the PR and records the call.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from lbconsole.core.models import ChecksState, Mergeable, MergeState, PullRequest, Queue, ReviewDecision
+from lbconsole.core.settings import GithubSettings, RefreshSettings, Settings
+from lbconsole.errors import GatewayError, Unreachable
+from lbconsole.github.api import Comment, MergeResult, PullFile, PullSnapshot, RateLimit
+
+NOW = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)
+REPO = "acme/rocket"
+
+
+def frozen_clock() -> datetime:
+    """The tests' clock: always NOW."""
+    return NOW
+
+
+def _pr(number: int, title: str, author: str, days: int, **kw: object) -> PullRequest:
+    created = NOW - timedelta(days=days, hours=number % 5)
+    base: dict[str, object] = {
+        "mergeable": Mergeable.MERGEABLE,
+        "merge_state": MergeState.CLEAN,
+        "review_decision": ReviewDecision.APPROVED,
+        "checks": ChecksState.SUCCESS,
+        "additions": 10 * number,
+        "deletions": number,
+        "head_ref": f"branch-{number}",
+        "changed_files": ("src/app.py",),
+    }
+    base.update(kw)
+    return PullRequest(
+        number=number,
+        title=title,
+        author=author,
+        head_sha=f"{number:02d}" + "a1b2c3d4e5f6" * 3 + "abcd",
+        created_at=created,
+        updated_at=created + timedelta(hours=2),
+        **base,  # type: ignore[arg-type]
+    )
+
+
+def demo_pulls() -> list[PullRequest]:
+    """Fourteen PRs covering every category and every queue state."""
+    return [
+        _pr(12, "Fix token leak in logs (CVE-2026-1234)", "alice", 3, labels=("security",), security_scanned=True),
+        _pr(
+            15,
+            "Bump lodash from 4.17.20 to 4.17.21",
+            "dependabot[bot]",
+            2,
+            author_is_bot=True,
+            review_decision=ReviewDecision.NONE,
+            labels=("dependencies",),
+        ),
+        _pr(21, "fix: crash when the config is empty", "bob", 5, labels=("bug",)),
+        _pr(22, "fix(api): retry on 502", "carol", 1, merge_state=MergeState.BEHIND),
+        _pr(23, "fix: race in the scheduler", "dave", 8, mergeable=Mergeable.CONFLICTING, merge_state=MergeState.DIRTY),
+        _pr(
+            30,
+            "feat: dark mode",
+            "erin",
+            12,
+            checks=ChecksState.FAILURE,
+            failing_checks=("ci/test",),
+            merge_state=MergeState.UNSTABLE,
+        ),
+        _pr(
+            31,
+            "feat: export to CSV",
+            "frank",
+            4,
+            review_decision=ReviewDecision.CHANGES_REQUESTED,
+            merge_state=MergeState.BLOCKED,
+        ),
+        _pr(
+            32,
+            "feat: plugin system",
+            "grace",
+            20,
+            draft=True,
+            merge_state=MergeState.DRAFT,
+            review_decision=ReviewDecision.NONE,
+        ),
+        _pr(33, "feat: keyboard shortcuts", "heidi", 6, labels=("do-not-merge",)),
+        _pr(
+            34,
+            "feat: new dashboard",
+            "ivan",
+            0,
+            mergeable=Mergeable.UNKNOWN,
+            merge_state=MergeState.UNKNOWN,
+            checks=ChecksState.PENDING,
+        ),
+        _pr(40, "docs: installation guide", "judy", 15, changed_files=("docs/install.md",)),
+        _pr(41, "chore: tidy the CI config", "mallory", 40, labels=("ci",)),
+        _pr(
+            42,
+            "Improve the README wording",
+            "niaj",
+            9,
+            changed_files=("README.md",),
+            review_decision=ReviewDecision.REVIEW_REQUIRED,
+            merge_state=MergeState.BLOCKED,
+        ),
+        _pr(50, "Rename internal helpers", "olivia", 2, merge_state=MergeState.BEHIND),
+    ]
+
+
+def fake_settings(**refresh: int) -> Settings:
+    """Default settings for the fake repository, no write pacing, no live refresh."""
+    return Settings(
+        github=GithubSettings(repo=REPO, api_url="http://fake", write_interval_s=0.0),
+        refresh=RefreshSettings(interval_s=refresh.get("interval_s", 0), full_every_s=300),
+    )
+
+
+class FakeGateway:
+    """The Gateway Protocol over a dict of PRs; every write is recorded in `calls`."""
+
+    def __init__(self, pulls: list[PullRequest] | None = None, repo: str = REPO) -> None:
+        self.repo = repo
+        self.pulls: dict[int, PullRequest] = {p.number: p for p in (pulls if pulls is not None else demo_pulls())}
+        self.merged: dict[int, str] = {}
+        self.calls: list[tuple[str, object]] = []
+        self.comments: dict[int, list[Comment]] = {}
+        self.fail: Exception | None = None
+        self.changed = True
+        self.fetches = 0
+        self._lock = threading.Lock()
+        self._rate = RateLimit(limit=5000, remaining=4990, reset_at=NOW.timestamp() + 3600)
+
+    # -- reads ----------------------------------------------------------------------
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        return self._rate
+
+    def _check(self) -> None:
+        if self.fail is not None:
+            raise self.fail
+
+    def fetch_queue(self) -> Queue:
+        self._check()
+        with self._lock:
+            self.fetches += 1
+            self.changed = False
+            pulls = tuple(sorted(self.pulls.values(), key=lambda p: p.number))
+        return Queue(repo=self.repo, pulls=pulls, fetched_at=NOW, rate_limit_remaining=self._rate.remaining)
+
+    def queue_changed(self) -> bool:
+        self._check()
+        return self.changed
+
+    def set_pull(self, pr: PullRequest) -> None:
+        """Replace or add a PR (as if pushed to GitHub) and mark the queue changed."""
+        with self._lock:
+            self.pulls[pr.number] = pr
+            self.changed = True
+
+    def get_pull(self, number: int) -> PullSnapshot:
+        self._check()
+        pr = self.pulls.get(number)
+        if pr is None:
+            if number in self.merged:
+                return PullSnapshot(number, self.merged[number], "closed", True, "unknown", ())
+            raise GatewayError("Not Found", status=404)
+        return PullSnapshot(
+            number,
+            pr.head_sha,
+            "open",
+            False,
+            pr.merge_state.value.lower(),
+            pr.labels,
+            draft=pr.draft,
+            author=pr.author,
+        )
+
+    def list_comments(self, number: int) -> list[Comment]:
+        return list(self.comments.get(number, []))
+
+    def list_pull_files(self, number: int) -> list[PullFile]:
+        pr = self.pulls[number]
+        return [PullFile(name, "modified", "@@ -1 +1 @@\n+x = 1\n", 1, 0) for name in pr.changed_files]
+
+    def get_file(self, path: str, ref: str) -> bytes | None:
+        return None
+
+    # -- writes -----------------------------------------------------------------------
+
+    def merge(self, number: int, sha: str, method: str) -> MergeResult:
+        self._check()
+        self.calls.append(("merge", number))
+        with self._lock:
+            pr = self.pulls.get(number)
+            if pr is None:
+                raise GatewayError("Pull Request is not mergeable", status=405)
+            if pr.head_sha != sha:
+                raise GatewayError("Head branch was modified", status=409)
+            del self.pulls[number]
+            self.merged[number] = sha
+            self.changed = True
+        return MergeResult(sha="m" * 40, message="Pull Request successfully merged")
+
+    def update_branch(self, number: int, expected_head_sha: str) -> None:
+        self.calls.append(("update_branch", number))
+        with self._lock:
+            pr = self.pulls[number]
+            self.pulls[number] = replace(pr, merge_state=MergeState.CLEAN, head_sha="f" * 40)
+            self.changed = True
+
+    def add_labels(self, number: int, labels: list[str]) -> None:
+        self.calls.append(("add_labels", (number, tuple(labels))))
+        with self._lock:
+            pr = self.pulls[number]
+            new = tuple(dict.fromkeys((*pr.labels, *labels)))
+            self.pulls[number] = replace(pr, labels=new)
+            self.changed = True
+
+    def create_comment(self, number: int, body: str) -> Comment:
+        self.calls.append(("create_comment", number))
+        comment = Comment(id=len(self.calls), body=body, author="lbconsole")
+        self.comments.setdefault(number, []).append(comment)
+        return comment
+
+    def update_comment(self, comment_id: int, body: str) -> None:
+        self.calls.append(("update_comment", comment_id))
+
+    def set_commit_status(self, sha: str, context: str, state: str, description: str) -> None:
+        self.calls.append(("set_commit_status", (sha[:7], state)))
+
+
+def offline_error() -> Unreachable:
+    """What the gateway raises when GitHub cannot be reached."""
+    return Unreachable("cannot reach http://fake: connection refused")

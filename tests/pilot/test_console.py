@@ -1,0 +1,432 @@
+"""Pilot tests of the console: press keys, assert what the plan, the table and the gateway became."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+from textual.widgets import Input, Log
+
+from lbconsole.core.models import ChecksState, MergeState
+from lbconsole.tui.app import LbConsoleApp
+from lbconsole.tui.screens.confirm import ConfirmScreen
+from lbconsole.tui.screens.help import HelpScreen
+from lbconsole.tui.widgets.logs_pane import LogsPane
+from lbconsole.tui.widgets.queue_table import QueueTable
+from lbconsole.tui.widgets.status_bar import OfflineBanner
+from tests.pilot.conftest import SIZE, settle
+from tests.pilot.fakes import FakeGateway, offline_error
+
+ALL = [12, 23, 21, 22, 15, 32, 30, 33, 31, 34, 40, 42, 41, 50]
+"""The fake queue in display order: grouped by category, priority order inside."""
+
+
+def notifications(app: LbConsoleApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_queue_grouped_by_category_in_priority_order(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        table = app.query_one(QueueTable)
+        assert table.shown_numbers() == ALL
+        headers = [str(table.get_row(f"cat:{c}")[1]) for c in ("security", "bugfix", "feature", "other")]
+        assert headers == ["security (1)", "bugfix (3)", "feature (5)", "other (1)"]
+        assert table.selected_number == 12  # cursor starts on the first PR, not on a header
+        state = table.get_row("pr:30")[3]
+        assert str(state) == "checks failing"
+
+
+async def test_filter_narrows_the_queue(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"feat")
+        await pilot.pause()
+        table = app.query_one(QueueTable)
+        assert table.shown_numbers() == [32, 30, 33, 31, 34]
+        assert str(table.get_row("cat:feature")[1]) == "feature (5)"
+        app.query_one("#queue-filter", Input).value = "behind"
+        await pilot.pause()
+        assert table.shown_numbers() == [22, 50]
+        assert str(table.get_row("cat:bugfix")[1]) == "bugfix (1 of 3)"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table.shown_numbers() == ALL
+
+
+async def test_detail_pane_says_what_the_mode_does(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.query_one(QueueTable).select_pr(23)
+        await pilot.pause()
+        detail = str(app.query_one("#queue-detail").render())
+        assert "Readiness conflict: merge conflict with the base branch" in detail
+        assert "notify_conflict" in detail
+        await pilot.press("m", "m")  # merge-only: #23 is skipped, with its reasons
+        await settle(app, pilot)
+        detail = str(app.query_one("#queue-detail").render())
+        assert "Mode merge-only" in detail
+        assert "· merge conflict with the base branch" in detail
+
+
+async def test_plan_changes_with_the_mode(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.plan is not None
+        assert app.plan.mode == "auto"
+        assert [a.kind for a in app.plan.actions].count("merge") == 5
+        await pilot.press("2", "m")
+        await settle(app, pilot)
+        assert app.plan.mode == "security-only"
+        assert app.plan.actions == ()
+        assert app.query_one("#plan-mode").value == "security-only"
+        await pilot.press("m", "m")
+        await settle(app, pilot)
+        assert app.plan.mode == "conflict-resolution"
+        assert [(a.kind, a.pr) for a in app.plan.actions] == [
+            ("update_branch", 22),
+            ("update_branch", 50),
+            ("notify_conflict", 23),
+        ]
+        info = str(app.query_one("#plan-info").render())
+        assert "merge 5 · conflict 3 · scan 10 · label 50" in info
+        assert "estimated API cost: 8 requests" in info
+
+
+async def test_confirmed_run_changes_github(make_app, gateway: FakeGateway):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2", "r")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "#12 merge" in app.screen.items
+        assert "#23 notify_conflict" in app.screen.items
+        assert app.screen.focused is not None
+        assert app.screen.focused.id == "confirm-no"
+        await pilot.click("#confirm-yes")
+        await settle(app, pilot)
+        assert sorted(gateway.merged) == [12, 15, 21, 40, 41]
+        assert ("update_branch", 22) in gateway.calls
+        assert app.last_report is not None
+        assert app.last_report.counts["done"] == 8
+        assert app.query_one(QueueTable).shown_numbers() == [23, 22, 32, 30, 33, 31, 34, 42, 50]
+        assert "finished" in str(app.query_one("#plan-run-status").render())
+        log = "\n".join(app.query_one(LogsPane).lines())
+        assert "merge #12 merged" in log
+
+
+async def test_cancelling_the_confirmation_changes_nothing(make_app, gateway: FakeGateway):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")  # the default button is No
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ConfirmScreen)
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert gateway.calls == []
+        assert gateway.merged == {}
+        assert app.last_report is None
+
+
+async def test_a_run_can_be_cancelled(make_app):
+    entered, release = threading.Event(), threading.Event()
+
+    class SlowGateway(FakeGateway):
+        def merge(self, number, sha, method):
+            entered.set()
+            release.wait(10)
+            return super().merge(number, sha, method)
+
+    slow = SlowGateway()
+    app = make_app(gateway_factory=lambda: slow)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.click("#confirm-yes")
+        assert await asyncio.to_thread(entered.wait, 10)
+        assert app.running
+        await pilot.press("c")
+        release.set()
+        await settle(app, pilot)
+        report = app.last_report
+        assert report.cancelled
+        assert report.counts["done"] == 1
+        assert report.counts["cancelled"] == 7
+        assert list(slow.merged) == [12]
+        assert not app.running
+
+
+async def test_read_only_disables_run_and_dispatch(make_app, gateway: FakeGateway):
+    app = make_app(read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("r", "d")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        said = notifications(app)
+        assert any("Read-only" in n and "local runs are disabled" in n for n in said)
+        assert any("Read-only" in n and "dispatch is disabled" in n for n in said)
+        assert gateway.calls == []
+
+
+async def test_dispatch_says_it_is_not_available(make_app, gateway: FakeGateway):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        assert any("Dispatch is not available" in n for n in notifications(app))
+        assert gateway.calls == []
+
+
+async def test_limits_editor_rejects_minus_one_and_saves_seven(make_app, tmp_path):
+    config = tmp_path / "config.toml"
+    app = make_app(config_path=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("5")
+        box = app.query_one("#limit-merge", Input)
+        assert app.focused is box
+        box.value = ""
+        await pilot.press("minus", "1")
+        await pilot.pause()
+        assert box.value == "-1"
+        assert "0..100" in str(app.query_one("#limit-merge-error").render())
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert not config.exists()
+        assert any("limits.merge = '-1'" in n for n in notifications(app))
+        assert app.settings.limits.merge == 5
+        box.value = ""
+        await pilot.press("7", "ctrl+s")
+        await settle(app, pilot)
+        text = config.read_text()
+        assert "[limits]" in text
+        assert "merge = 7" in text
+        assert app.settings.limits.merge == 7
+        assert app.plan.limits.merge == 7
+
+
+async def test_saved_limits_apply_to_the_plan(make_app, tmp_path):
+    app = make_app(config_path=tmp_path / "config.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("5")
+        app.query_one("#limit-merge", Input).value = "2"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert [a.pr for a in app.plan.actions if a.kind == "merge"] == [12, 21]
+        skipped = {s.pr: s.reasons for s in app.plan.skipped}
+        assert "limit: merge batch full (2)" in skipped[41]
+
+
+async def test_refresh_updates_rows_in_place(make_app, gateway: FakeGateway, monkeypatch):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        table = app.query_one(QueueTable)
+        table.select_pr(34)
+        await pilot.pause()
+        added: list[str] = []
+        removed: list[str] = []
+        original_add, original_remove = table.add_row, table.remove_row
+
+        def add_row(*args: Any, **kwargs: Any) -> Any:
+            added.append(kwargs["key"])
+            return original_add(*args, **kwargs)
+
+        def remove_row(key: Any) -> None:
+            removed.append(key)
+            original_remove(key)
+
+        monkeypatch.setattr(table, "add_row", add_row)
+        monkeypatch.setattr(table, "remove_row", remove_row)
+        pr = gateway.pulls[30]
+        from dataclasses import replace
+
+        gateway.set_pull(replace(pr, checks=ChecksState.SUCCESS, failing_checks=(), merge_state=MergeState.CLEAN))
+        del gateway.pulls[50]
+        app.refresh_queue()
+        await settle(app, pilot)
+        assert str(table.get_row("pr:30")[3]) == "ready"
+        assert sorted(removed) == ["cat:other", "pr:50"]
+        assert added == []
+        assert table.selected_number == 34  # the cursor stayed on the same PR
+
+
+async def test_unchanged_queue_is_not_refetched(make_app, gateway: FakeGateway):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert gateway.fetches == 1
+        app.refresh_queue()
+        await settle(app, pilot)
+        assert gateway.fetches == 1  # the cheap check said "unchanged"
+        app.refresh_queue(full=True)
+        await settle(app, pilot)
+        assert gateway.fetches == 2
+
+
+async def test_offline_banner_keeps_the_cached_queue(make_app, gateway: FakeGateway):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        gateway.fail = offline_error()
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        banner = app.query_one(OfflineBanner)
+        assert banner.display
+        assert "connection refused" in str(banner.render())
+        assert app.query_one(QueueTable).shown_numbers() == ALL
+        gateway.fail = None
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert not banner.display
+
+
+async def test_logs_source_filter_search_and_follow(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        for i in range(30):
+            app.bus.emit("merge" if i % 3 else "scan", f"line {i}", pr=i)
+        pane = app.query_one(LogsPane)
+        assert pane.drain() == 30
+        await pilot.press("3")
+        assert len(pane.lines()) == 31  # 30 + the "queue of acme/rocket" line
+        app.query_one("#logs-source").value = "scan"
+        await pilot.pause()
+        assert len(pane.lines()) == 10
+        assert all(" scan " in line for line in pane.lines())
+        await pilot.press("slash", *"line 2")
+        await pilot.pause()
+        assert [line.split(" ", 2)[2] for line in pane.lines()] == ["#21 line 21", "#24 line 24", "#27 line 27"]
+        await pilot.press("escape", "f")
+        await pilot.pause()
+        assert app.query_one(Log).auto_scroll is False
+        assert "follow: off" in str(app.query_one("#logs-follow").render())
+
+
+async def test_log_memory_is_bounded(make_app):
+    app = make_app(log_max_lines=100)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        pane = app.query_one(LogsPane)
+        for i in range(5000):
+            app.bus.emit("run", f"line {i}")
+        pane.drain()
+        assert pane.received == 5001  # with the "queue of acme/rocket" line
+        lines = app.query_one(Log).lines
+        assert len(lines) == 100
+        assert lines[-1].endswith("run line 4999")
+
+
+async def test_help_lists_every_binding_and_escape_closes(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        ids = {row[3] for row in app.screen.rows}
+        assert {"plan.run", "plan.dispatch", "plan.mode", "queue.filter", "logs.follow", "limits.save"} <= ids
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_keymap_remaps_a_binding(make_app, gateway: FakeGateway):
+    from dataclasses import replace
+
+    from tests.pilot.fakes import fake_settings
+
+    settings = fake_settings()
+    settings = replace(settings, ui=replace(settings.ui, keymap=(("plan.run", "R"),)))
+    app = make_app(settings=settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        await pilot.press("R")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert ("everywhere", "R", "Run", "plan.run") in app.binding_rows()
+
+
+async def test_palette_has_every_action(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for wanted in (
+            "Mode: full-audit",
+            "Run the plan locally",
+            "Dispatch the workflow",
+            "Refresh the queue",
+            "Tab: logs",
+            "Save limits",
+            "Help: key bindings",
+        ):
+            assert wanted in titles
+        assert any("theme" in t.casefold() for t in titles)
+
+
+async def test_quit_exits_with_zero(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert app.return_value == 0
+
+
+async def test_broken_theme_is_reported_not_fatal(make_app, tmp_path):
+    themes = tmp_path / "themes"
+    themes.mkdir()
+    (themes / "broken.toml").write_text('name = "broken"\nprimary = "not-a-colour"\n')
+    (themes / "mine.toml").write_text('name = "mine"\nprimary = "#ff8800"\ndark = true\n')
+    from lbconsole.tui.themes import builtin_theme_dirs
+
+    app = make_app(theme_dirs=[*builtin_theme_dirs(), themes])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert any("broken.toml" in n and "not a colour" in n for n in notifications(app))
+        assert {"mine", "lbconsole-dark", "lbconsole-light"} <= set(app.available_themes)
+        assert app.theme == "lbconsole-dark"
+        app.theme = "lbconsole-light"
+        await pilot.pause()
+        assert app.query_one(QueueTable).shown_numbers() == ALL
+
+
+async def test_log_lines_read_like_the_headless_log(make_app):
+    from datetime import UTC, datetime, timedelta
+
+    from lbconsole.engine.logbus import LogRecord, format_line
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        pane = app.query_one(LogsPane)
+        t = datetime(2026, 11, 23, 21, 59, 58, tzinfo=UTC)
+        records = [
+            LogRecord(t, "app", "info", "plain"),
+            LogRecord(t, "merge", "warning", "stale", pr=12),
+            LogRecord(t + timedelta(seconds=1), "test", "error", "boom", job="ci/test"),
+            LogRecord(t + timedelta(seconds=2), "scan", "debug", "x", pr=3, job="scan"),
+        ]
+        assert [pane.format(r) for r in records] == [format_line(r, tz=UTC) for r in records]

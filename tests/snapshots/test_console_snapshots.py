@@ -1,0 +1,171 @@
+"""Snapshots of every tab of the console on the demo repository (the real simulator and gateway).
+
+Deterministic: seeded simulator, frozen clock, UTC log times, fixed terminal
+size, no live refresh, no cursor blink. Update with `pytest --snapshot-update`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from textual.widgets import Input
+
+from lbconsole.core.settings import GithubSettings, RefreshSettings, Settings
+from lbconsole.tui.app import LbConsoleApp
+from lbconsole.tui.themes import builtin_theme_dirs
+
+SIZE = (120, 36)
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+"""The simulator's demo anchor."""
+
+
+@pytest.fixture(scope="module")
+def sim() -> Iterator[object]:
+    from lbconsole.sim.server import running_simulator
+
+    with running_simulator(scenario="demo", seed=0) as handle:
+        yield handle
+
+
+def demo_app(sim: object, **kwargs: object) -> LbConsoleApp:
+    from lbconsole.github.gateway import GitHubGateway
+
+    sim.reset("demo", 0)  # type: ignore[attr-defined]
+    github = GithubSettings(repo="acme/rocket", api_url=sim.url, write_interval_s=0.0)  # type: ignore[attr-defined]
+    settings = Settings(github=github, refresh=RefreshSettings(interval_s=0))
+    return LbConsoleApp(
+        settings=settings,
+        gateway_factory=lambda: GitHubGateway("acme/rocket", settings=github),
+        demo=True,
+        clock=lambda: NOW,
+        log_tz=UTC,
+        live_refresh=False,
+        theme_dirs=builtin_theme_dirs(),
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+async def settled(pilot) -> None:
+    app = pilot.app
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    for box in app.query(Input):
+        box.cursor_blink = False
+    await pilot.pause()
+
+
+def test_queue_tab(snap_compare, sim):
+    assert snap_compare(demo_app(sim), terminal_size=SIZE, run_before=settled)
+
+
+def test_queue_tab_filtered(snap_compare, sim):
+    async def before(pilot) -> None:
+        await settled(pilot)
+        await pilot.press("slash", *"bump", "enter", "down")
+        await settled(pilot)
+
+    assert snap_compare(demo_app(sim), terminal_size=SIZE, run_before=before)
+
+
+def test_plan_tab(snap_compare, sim):
+    async def before(pilot) -> None:
+        await settled(pilot)
+        await pilot.press("2")
+        await settled(pilot)
+
+    assert snap_compare(demo_app(sim), terminal_size=SIZE, run_before=before)
+
+
+def test_plan_tab_conflict_mode(snap_compare, sim):
+    async def before(pilot) -> None:
+        await settled(pilot)
+        await pilot.press("2", "m", "m", "m")
+        await settled(pilot)
+
+    assert snap_compare(demo_app(sim), terminal_size=SIZE, run_before=before)
+
+
+def test_run_confirmation(snap_compare, sim):
+    async def before(pilot) -> None:
+        await settled(pilot)
+        await pilot.press("2", "r")
+        await settled(pilot)
+
+    assert snap_compare(demo_app(sim), terminal_size=SIZE, run_before=before)
+
+
+def test_logs_tab(snap_compare, sim):
+    async def before(pilot) -> None:
+        await settled(pilot)
+        app = pilot.app
+        for i in range(5):
+            app.bus.emit("merge" if i % 2 else "scan", f"example line {i}", pr=1200 + i)
+        await pilot.press("3")
+        app.query_one("LogsPane").drain()
+        await settled(pilot)
+
+    assert snap_compare(demo_app(sim), terminal_size=SIZE, run_before=before)
+
+
+def test_runs_tab(snap_compare, sim):
+    async def before(pilot) -> None:
+        await settled(pilot)
+        await pilot.press("4")
+        await settled(pilot)
+
+    assert snap_compare(demo_app(sim), terminal_size=SIZE, run_before=before)
+
+
+def test_limits_tab_with_invalid_value(snap_compare, sim):
+    async def before(pilot) -> None:
+        await settled(pilot)
+        await pilot.press("5")
+        pilot.app.query_one("#limit-merge", Input).value = ""
+        await pilot.press("minus", "1")
+        await settled(pilot)
+
+    assert snap_compare(demo_app(sim), terminal_size=SIZE, run_before=before)
+
+
+def test_help_screen(snap_compare, sim):
+    async def before(pilot) -> None:
+        await settled(pilot)
+        await pilot.press("question_mark")
+        await settled(pilot)
+
+    assert snap_compare(demo_app(sim), terminal_size=SIZE, run_before=before)
+
+
+def test_light_theme(snap_compare, sim):
+    async def before(pilot) -> None:
+        await settled(pilot)
+        pilot.app.theme = "lbconsole-light"
+        await settled(pilot)
+
+    assert snap_compare(demo_app(sim), terminal_size=SIZE, run_before=before)
+
+
+def test_offline_banner(snap_compare, sim):
+    from lbconsole.errors import Unreachable
+
+    class Down:
+        repo = "acme/rocket"
+        rate_limit = None
+
+        def queue_changed(self) -> bool:
+            raise Unreachable("cannot reach http://127.0.0.1:9: connection refused")
+
+        fetch_queue = queue_changed
+
+    async def before(pilot) -> None:
+        await settled(pilot)
+        app = pilot.app
+        app._gateway = Down()
+        await pilot.press("ctrl+r")
+        await settled(pilot)
+
+    assert snap_compare(demo_app(sim), terminal_size=SIZE, run_before=before)
