@@ -73,15 +73,22 @@ class Context:
     """Never printed; kept to tell "no token" apart before any write."""
 
 
-def load_settings(args: argparse.Namespace) -> Settings:
-    """Settings from the config file; problems are printed and defaults used (the file is untouched)."""
+def load_settings(args: argparse.Namespace, warnings: list[str] | None = None) -> Settings:
+    """Settings from the config file; on problems the defaults are used and the file is left untouched.
+
+    Args:
+        args: the parsed command line (`--config`, limit overrides).
+        warnings: where to put the problems (the console shows them); None prints them to stderr.
+    """
     from lbconsole.config.load import load_settings as load
 
     result = load(getattr(args, "config", None))
     if result.problems:
-        print(f"lbconsole: warning: {result.path} has problems; running on defaults:", file=sys.stderr)
-        for problem in result.problems:
-            print(f"  {problem}", file=sys.stderr)
+        lines = [f"{result.path} has problems; running on defaults:", *(f"  {p}" for p in result.problems)]
+        if warnings is None:
+            print("lbconsole: warning: " + "\n".join(lines), file=sys.stderr)
+        else:
+            warnings.append("\n".join(lines))
     settings = result.settings
     limits = settings.limits
     for name in ("merge", "conflict"):
@@ -94,14 +101,17 @@ def load_settings(args: argparse.Namespace) -> Settings:
 
 
 @contextmanager
-def github_context(args: argparse.Namespace, *, repo_hint: str | None = None) -> Iterator[Context]:
+def github_context(
+    args: argparse.Namespace, *, repo_hint: str | None = None, warnings: list[str] | None = None
+) -> Iterator[Context]:
     """Settings, repository and gateway for a command; `--demo` runs against the embedded simulator.
 
     Args:
         args: the parsed command line.
         repo_hint: the repository to use when neither --repo nor the config names one (a plan file's).
+        warnings: collects config problems instead of printing them (the console shows them).
     """
-    settings = load_settings(args)
+    settings = load_settings(args, warnings)
     if args.demo:
         from lbconsole.sim.server import running_simulator
 
@@ -308,6 +318,50 @@ def cmd_run(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    """`lbconsole demo`: the console on the simulator's demo repository (no token, no network).
+
+    Limits saved in the demo go to the config file only when `--config` names one explicitly.
+    """
+    from lbconsole.config import paths
+    from lbconsole.tui import run_demo
+
+    warnings: list[str] = []
+    settings = load_settings(args, warnings)
+    return run_demo(
+        settings=settings,
+        seed=args.seed,
+        read_only=args.read_only,
+        config_path=args.config,
+        state_dir=paths.state_dir(os.environ),
+        warnings=warnings,
+    )
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    """`lbconsole`: the console on the configured (or git-remote-detected) repository."""
+    if args.demo:
+        return cmd_demo(args)
+    from lbconsole.config import paths
+    from lbconsole.tui import run_console
+
+    warnings: list[str] = []
+    with github_context(args, warnings=warnings) as ctx:
+        if ctx.token is None:
+            from lbconsole.auth import no_token_message
+
+            warnings.append(no_token_message(ctx.settings.github.api_url) + " (reading public data only)")
+        return run_console(
+            settings=ctx.settings,
+            gateway_factory=lambda: ctx.gateway,
+            read_only=args.read_only,
+            demo=False,
+            config_path=paths.config_file(os.environ, explicit=args.config),
+            state_dir=paths.state_dir(os.environ),
+            warnings=warnings,
+        )
+
+
 def cmd_logs(args: argparse.Namespace) -> int:
     """`lbconsole logs [-f] [--source S] [--pr N]`: print (and follow) the consolidated log file."""
     from lbconsole.config import paths
@@ -338,7 +392,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--read-only", action="store_true", help="console: disable run and dispatch")
+    parser.set_defaults(func=cmd_console)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("demo", help="open the console on the simulator's demo repository (no token, no network)")
+    p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("queue", help="list the open PRs grouped by category, in priority order")
     p.add_argument("--json", action="store_true", help="print lbconsole.queue/1 JSON")
@@ -401,10 +459,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.context_factory = lambda: github_context(args)
     args.whoami = whoami
-    func = getattr(args, "func", None)
-    if func is None:
-        parser.print_help()
-        return 0
+    func = args.func
     try:
         return int(func(args))
     except LbError as exc:
