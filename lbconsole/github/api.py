@@ -68,12 +68,14 @@ class PullFile:
 
 @dataclass(frozen=True, slots=True)
 class RateLimit:
-    """The core REST rate limit as last seen in a response header."""
+    """A rate limit as last seen in a response header."""
 
     limit: int
     remaining: int
     reset_at: float
     """POSIX time."""
+    resource: str = "core"
+    """GitHub's `X-RateLimit-Resource`: core (REST) or graphql."""
 
 
 class Gateway(Protocol):

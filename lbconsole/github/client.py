@@ -247,7 +247,8 @@ class GitHubClient:
         self._token = token or None
         self._sleep = sleep
         self._clock = clock
-        self.rate_limit: RateLimit | None = None
+        self.rate_limits: dict[str, RateLimit] = {}
+        """The last limit seen per resource (core, graphql)."""
         """The core REST rate limit from the last response that carried one."""
         self.requests_sent = 0
         """HTTP requests sent so far (retries included)."""
@@ -268,15 +269,22 @@ class GitHubClient:
         if isinstance(github, _PooledGitHub):
             github.close()
 
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        """The core REST limit, or the GraphQL one while no REST answer was seen yet."""
+        return self.rate_limits.get("core") or self.rate_limits.get("graphql")
+
     def _note_rate_limit(self, response: httpx.Response) -> None:
         headers = response.headers
-        if headers.get("x-ratelimit-resource", "core") != "core":
+        resource = headers.get("x-ratelimit-resource", "core")
+        if resource not in ("core", "graphql"):
             return
         try:
-            self.rate_limit = RateLimit(
+            self.rate_limits[resource] = RateLimit(
                 limit=int(headers["x-ratelimit-limit"]),
                 remaining=int(headers["x-ratelimit-remaining"]),
                 reset_at=float(headers["x-ratelimit-reset"]),
+                resource=resource,
             )
         except (KeyError, ValueError):
             pass
