@@ -19,43 +19,59 @@ MASK = "***"
 MIN_SECRET_LENGTH = 8
 """Shorter registered values are ignored (masking "abc" everywhere helps nobody)."""
 
-_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+_PATTERNS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
+    # (pattern, replacement, literals of which at least one must be in the lowercased text)
     # GitHub tokens: personal (ghp_), OAuth (gho_), user-to-server (ghu_),
     # server-to-server (ghs_), refresh (ghr_), fine-grained PATs.
-    (re.compile(r"\bgh[pousr]_[A-Za-z0-9]{20,}"), MASK),
-    (re.compile(r"\bgithub_pat_[A-Za-z0-9_]{20,}"), MASK),
+    (re.compile(r"\bgh[pousr]_[A-Za-z0-9]{20,}"), MASK, ("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),
+    (re.compile(r"\bgithub_pat_[A-Za-z0-9_]{20,}"), MASK, ("github_pat_",)),
     # Old-style installation tokens.
-    (re.compile(r"\bv1\.[0-9a-f]{40}\b"), MASK),
+    (re.compile(r"\bv1\.[0-9a-f]{40}\b"), MASK, ("v1.",)),
     # Authorization header values, whatever the scheme.
     (
         re.compile(r"(?i)(\bauthorization[\"']?\s*[:=]\s*[\"']?(?:(?:bearer|token|basic)\s+)?)[^\s\"',;]+"),
         r"\1" + MASK,
+        ("authorization",),
     ),
-    (re.compile(r"(?i)(\bbearer\s+)[A-Za-z0-9._~+/=-]{8,}"), r"\1" + MASK),
-    (re.compile(r"(?i)(\btoken\s+)[A-Za-z0-9_]{20,}"), r"\1" + MASK),
+    (re.compile(r"(?i)(\bbearer\s+)[A-Za-z0-9._~+/=-]{8,}"), r"\1" + MASK, ("bearer",)),
+    (re.compile(r"(?i)(\btoken\s+)[A-Za-z0-9_]{20,}"), r"\1" + MASK, ("token",)),
     # Credentials in URLs: https://x-access-token:SECRET@github.com/...
-    (re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/\s:@]+:)[^@\s/]+(@)", re.IGNORECASE), r"\1" + MASK + r"\2"),
+    (
+        re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/\s:@]+:)[^@\s/]+(@)", re.IGNORECASE),
+        r"\1" + MASK + r"\2",
+        ("@",),
+    ),
 )
 
 _lock = threading.Lock()
-_secrets: set[str] = set()
+_secrets: tuple[str, ...] = ()
+"""Registered secrets, longest first (so a secret containing another is masked whole)."""
+
+
+def _longest_first(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(values), key=len, reverse=True))
 
 
 def register_secret(value: str | None) -> None:
     """Remember a secret value so that `redact` masks it wherever it appears."""
+    global _secrets
     if value and len(value.strip()) >= MIN_SECRET_LENGTH:
         with _lock:
-            _secrets.add(value.strip())
+            _secrets = _longest_first((*_secrets, value.strip()))
 
 
 def forget_secrets() -> None:
     """Forget every registered secret (for tests)."""
+    global _secrets
     with _lock:
-        _secrets.clear()
+        _secrets = ()
 
 
 def redact(text: str, extra_secrets: Iterable[str] = ()) -> str:
     """Mask known token shapes and every registered (or extra) secret with `***`.
+
+    Hot path (every log line): each pattern only runs when a literal it
+    needs is in the text, and an untouched text is returned as the same object.
 
     Args:
         text: any text about to be shown, logged or stored.
@@ -64,15 +80,20 @@ def redact(text: str, extra_secrets: Iterable[str] = ()) -> str:
     Returns:
         The text with the secrets replaced.
     """
-    with _lock:
-        values = set(_secrets)
-    values.update(value for value in extra_secrets if value and len(value) >= MIN_SECRET_LENGTH)
-    # Longest first, so a secret containing another is masked whole.
-    for value in sorted(values, key=len, reverse=True):
+    values = _secrets
+    extra = [value for value in extra_secrets if value and len(value) >= MIN_SECRET_LENGTH]
+    if extra:
+        values = _longest_first((*values, *extra))
+    for value in values:
         if value in text:
             text = text.replace(value, MASK)
-    for pattern, replacement in _PATTERNS:
-        text = pattern.sub(replacement, text)
+    lowered = text.lower()
+    for pattern, replacement, literals in _PATTERNS:
+        for literal in literals:
+            if literal in lowered:
+                text = pattern.sub(replacement, text)
+                lowered = text.lower()
+                break
     return text
 
 

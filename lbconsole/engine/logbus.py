@@ -189,7 +189,8 @@ class LogBus:
         """
         if record.level not in LEVELS:
             record = replace(record, level="info")
-        clean = replace(record, text=self.redact(record.text))
+        text = self.redact(record.text)
+        clean = record if text is record.text else replace(record, text=text)
         with self._lock:
             subscribers = self._subscribers
         for subscriber in subscribers:
