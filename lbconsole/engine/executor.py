@@ -64,6 +64,12 @@ OUTCOMES: tuple[str, ...] = ("done", "stale", "skipped", "failed", "cancelled", 
 T = TypeVar("T")
 
 
+TOKEN_VARIABLES = frozenset(
+    {"LBCONSOLE_TOKEN", "GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"}
+)
+"""Never passed to `security.commands`: they read untrusted PR content and need no write token."""
+
+
 def _utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -473,7 +479,7 @@ class _Run:
             self.bus.emit("scan", "scan commands configured but this scanner cannot run them", "warning", n)
             return list(commands)
         env = {
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if k not in TOKEN_VARIABLES},
             "LBCONSOLE_REPO": self.plan.repo,
             "LBCONSOLE_PR": str(n),
             "LBCONSOLE_HEAD_SHA": sha,

@@ -510,7 +510,10 @@ def test_low_findings_do_not_label_and_pass_the_status() -> None:
     assert gw.statuses[0][2] == "success"
 
 
-def test_security_scan_streams_configured_commands_into_the_log() -> None:
+def test_security_scan_streams_configured_commands_into_the_log(monkeypatch) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", "ghs_" + "t" * 36)
+    monkeypatch.setenv("LBCONSOLE_TOKEN", "ghp_" + "t" * 36)
+    monkeypatch.setenv("SCAN_OPTION", "kept")
     gw = FakeGateway(scan_pull(9))
     fake = FakeScanner(exit_codes=(0, 3))
     settings = replace(FAST, security=SecuritySettings(commands=("bandit -r .", "pip-audit")))
@@ -521,6 +524,9 @@ def test_security_scan_streams_configured_commands_into_the_log() -> None:
     assert commands == ("bandit -r .", "pip-audit")
     assert env["LBCONSOLE_PR"] == "9"
     assert env["LBCONSOLE_HEAD_SHA"] == sha(9)
+    assert env["SCAN_OPTION"] == "kept"
+    assert "GITHUB_TOKEN" not in env
+    assert "LBCONSOLE_TOKEN" not in env
     scan_lines = [(rec.text, rec.pr) for rec in r.records if rec.source == "scan"]
     assert ("$ bandit -r .", 9) in scan_lines
     assert ("all good", 9) in scan_lines
