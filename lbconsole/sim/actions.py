@@ -38,6 +38,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from lbconsole.sim import shapes
+from lbconsole.sim.http import json_body
 from lbconsole.sim.state import SimError, SimState
 
 ORCHESTRATOR_FILE = "lambda-bot.yml"
@@ -808,16 +809,6 @@ def _page(request: Request, items: list[Any], api_path: str) -> tuple[list[Any],
     return chunk, ({"Link": ", ".join(links)} if links else {})
 
 
-async def _body(request: Request) -> Any:
-    raw = await request.body()
-    if not raw.strip():
-        return None
-    try:
-        return json.loads(raw)
-    except ValueError:
-        raise SimError(400, "Problems parsing JSON") from None
-
-
 def _token(request: Request) -> str | None:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() not in ("bearer", "token") or not token.strip():
@@ -860,7 +851,7 @@ async def dispatch(request: Request, sim: SimState, api: str) -> Response:
     """``POST /repos/{o}/{r}/actions/workflows/{workflow_id}/dispatches``."""
     actions = ActionsState.of(sim)
     wf = actions.workflow(request.path_params["workflow_id"])
-    body = await _body(request)
+    body = await json_body(request)
     run = actions.dispatch(wf, body, api=api, token=_token(request), actor=sim.viewer)
     if isinstance(body, dict) and body.get("return_run_details") is True:
         full = sim.full_name
@@ -1086,7 +1077,7 @@ def admin_routes(sim_state_getter: Callable[[], SimState]) -> list[Route]:
 
 async def _safe_body(request: Request) -> dict[str, Any]:
     try:
-        body = await _body(request)
+        body = await json_body(request)
     except SimError:
         body = None
     return body if isinstance(body, dict) else {}

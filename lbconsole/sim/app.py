@@ -27,6 +27,7 @@ from starlette.routing import Route
 
 from lbconsole.sim import gql, shapes
 from lbconsole.sim.actions import ActionsState, actions_routes
+from lbconsole.sim.http import api_base, json_body
 from lbconsole.sim.scenarios import build
 from lbconsole.sim.state import Fault, SimError, SimState
 
@@ -48,22 +49,6 @@ class Answer(Response):
 def error(status: int, message: str, docs: str = DOCS, **extra: Any) -> Answer:
     """GitHub's error body: message, documentation_url, status."""
     return Answer({"message": message, **extra, "documentation_url": docs, "status": str(status)}, status_code=status)
-
-
-def api_base(request: Request) -> str:
-    """The simulator's own base URL, where GitHub would say https://api.github.com."""
-    return str(request.base_url).rstrip("/")
-
-
-async def json_body(request: Request) -> Any:
-    """The request's JSON body (None when empty); SimError 400 when malformed."""
-    raw = await request.body()
-    if not raw.strip():
-        return None
-    try:
-        return json.loads(raw)
-    except ValueError:
-        raise SimError(400, "Problems parsing JSON") from None
 
 
 def paginate(request: Request, items: list[Any], *, default: int = 30) -> tuple[list[Any], dict[str, str]]:
