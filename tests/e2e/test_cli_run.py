@@ -177,3 +177,19 @@ def test_the_audit_log_records_the_plan_and_every_outcome(capsys, sim, tmp_path)
     assert {r["pr"] for r in outcomes} == {a["pr"] for a in plan["actions"]}
     assert all(r["head_sha"] for r in outcomes)
     assert "ghp_" not in (paths.state_dir() / "audit.jsonl").read_text()
+
+
+def test_logs_prints_the_run_and_filters_by_source_and_pr(capsys, sim, tmp_path):
+    path, plan = _save_plan(capsys, sim, tmp_path, mode="merge-only")
+    _cli(capsys, sim, "run", "--plan", str(path), "--apply")
+    first = _by_kind(plan, "merge")[0]["pr"]
+    code, out, _ = _cli(capsys, sim, "logs", "--pr", str(first))
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert lines
+    assert all(f"#{first}" in line for line in lines)
+    code, out, _ = _cli(capsys, sim, "logs", "--source", "merge")
+    assert code == 0
+    assert out.strip()
+    assert all(line.split()[1] == "merge" for line in out.strip().splitlines())
+    assert "ghp_" not in out
