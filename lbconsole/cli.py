@@ -134,10 +134,27 @@ def github_context(
     yield Context(settings, repo, _gateway(settings, repo, token=token), demo=False, token=token)
 
 
+class StderrCountdown:
+    """Tells a headless user that a rate limit is being waited out: at once, every few seconds, and at the end."""
+
+    def __init__(self, every_s: int = 5) -> None:
+        self.every_s = every_s
+        self._last: int | None = None
+
+    def __call__(self, seconds_left: float, reason: str) -> None:
+        whole = round(seconds_left)
+        if whole <= 0:
+            print(f"lbconsole: {reason}: resuming", file=sys.stderr)
+            self._last = None
+        elif self._last is None or self._last - whole >= self.every_s:
+            print(f"lbconsole: {reason}: waiting {whole}s", file=sys.stderr)
+            self._last = whole
+
+
 def _gateway(settings: Settings, repo: str, token: str | None) -> GitHubGateway:
     from lbconsole.github.gateway import GitHubGateway
 
-    return GitHubGateway(repo, token=token, settings=settings.github)
+    return GitHubGateway(repo, token=token, settings=settings.github, on_wait=StderrCountdown())
 
 
 def whoami(token: str, api_url: str) -> str:

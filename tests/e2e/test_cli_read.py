@@ -144,3 +144,29 @@ def test_auth_status_tells_an_unreachable_api_from_a_refused_token(capsys, monke
     assert code == 4
     assert "could not be reached" in err
     assert "refused" not in err.split("could not be reached")[0]
+
+
+def test_a_short_rate_limit_is_waited_out_with_a_visible_countdown(capsys, monkeypatch):
+    import httpx
+
+    from lbconsole.cli import StderrCountdown
+    from lbconsole.sim.server import running_simulator
+
+    countdown = StderrCountdown(every_s=5)
+    for left in (12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0):
+        countdown(left, "rate limited")
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["lbconsole: rate limited: waiting 12s", "lbconsole: rate limited: waiting 7s",
+                   "lbconsole: rate limited: waiting 2s", "lbconsole: rate limited: resuming"]
+
+    waits: list[float] = []
+    monkeypatch.setattr("lbconsole.github.client.time.sleep", waits.append, raising=False)
+    with running_simulator(scenario="demo") as sim:
+        fault = {"rate_limited": True, "error_status": 429, "retry_after": 3, "count": 1, "routes": ["/graphql"]}
+        httpx.post(f"{sim.url}/_sim/faults", json=fault).raise_for_status()
+        code, out, err = _run(capsys, "--repo", "acme/rocket", "--api-url", sim.url, "queue", "--json")
+    assert code == 0, err
+    assert json.loads(out)["total"] == 40
+    assert "waiting 3s" in err
+    assert "resuming" in err
+    assert sum(waits) == pytest.approx(3, abs=1)  # waited out (with the patched sleep), not given up
