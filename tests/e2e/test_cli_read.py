@@ -159,8 +159,17 @@ def test_a_short_rate_limit_is_waited_out_with_a_visible_countdown(capsys, monke
     assert err == ["lbconsole: rate limited: waiting 12s", "lbconsole: rate limited: waiting 7s",
                    "lbconsole: rate limited: waiting 2s", "lbconsole: rate limited: resuming"]
 
+    import lbconsole.cli
+
     waits: list[float] = []
-    monkeypatch.setattr("lbconsole.github.client.time.sleep", waits.append, raising=False)
+    build_gateway = lbconsole.cli._gateway
+
+    def gateway_that_records_its_sleeps(*args, **kwargs):
+        gateway = build_gateway(*args, **kwargs)  # the CLI's own wiring, countdown included
+        gateway.client._sleep = waits.append  # no real waiting in a test
+        return gateway
+
+    monkeypatch.setattr(lbconsole.cli, "_gateway", gateway_that_records_its_sleeps)
     with running_simulator(scenario="demo") as sim:
         fault = {"rate_limited": True, "error_status": 429, "retry_after": 3, "count": 1, "routes": ["/graphql"]}
         httpx.post(f"{sim.url}/_sim/faults", json=fault).raise_for_status()
