@@ -2,7 +2,9 @@
 
 Data flows one way: gateway (thread worker) -> core analysis and plan (same
 worker) -> `Computed` message -> the tabs. Local runs execute in a thread
-worker and report back through messages; the log bus feeds the Logs tab.
+worker (`local_run`) and report back through messages; dispatching and
+following orchestrator runs is the Runs tab's (`widgets.runs_pane`, on
+`remote.Remote`); the log bus feeds the Logs tab.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Footer, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from lbconsole.core.analysis import Analysis, analyze
@@ -32,6 +34,8 @@ from lbconsole.engine.logbus import LogBus
 from lbconsole.errors import LbError, Unreachable
 from lbconsole.github.api import Gateway, RateLimit
 from lbconsole.tui import themes
+from lbconsole.tui.local_run import Executor, execute_locally
+from lbconsole.tui.remote import ActionsFactory, DispatchRequest, Remote, Sleep, dispatch_prompt
 from lbconsole.tui.render import Cell, affected_prs, cost_text, estimate_cost, queue_row
 from lbconsole.tui.screens.confirm import ConfirmScreen
 from lbconsole.tui.screens.help import HelpScreen
@@ -40,11 +44,10 @@ from lbconsole.tui.widgets.logs_pane import MAX_LINES, LogsPane
 from lbconsole.tui.widgets.plan_pane import PlanPane
 from lbconsole.tui.widgets.queue_pane import QueuePane
 from lbconsole.tui.widgets.queue_table import QueueTable
+from lbconsole.tui.widgets.runs_pane import RunsPane, final_text
 from lbconsole.tui.widgets.status_bar import OfflineBanner, StatusBar
 
 Clock = Callable[[], datetime]
-Executor = Callable[..., Any]
-"""`lbconsole.engine.executor.execute`'s signature."""
 TABS: tuple[str, ...] = ("queue", "plan", "logs", "runs", "limits")
 
 
@@ -83,7 +86,7 @@ class LbConsoleApp(App[int]):
         Binding("m", "cycle_mode", "Mode", id="plan.mode"),
         Binding("r", "run", "Run", id="plan.run"),
         Binding("d", "dispatch", "Dispatch", id="plan.dispatch"),
-        Binding("c", "cancel_run", "Cancel run", id="run.cancel"),
+        Binding("c", "cancel_run", "Cancel / stop following", id="run.cancel"),
         Binding("escape", "cancel_run", "Cancel run", show=False, id="run.cancel_escape"),
         Binding("ctrl+r,f5", "refresh", "Refresh", id="app.refresh"),
         Binding("question_mark", "help", "Help", id="app.help"),
@@ -138,6 +141,8 @@ class LbConsoleApp(App[int]):
         mode: str = "auto",
         live_refresh: bool = True,
         log_max_lines: int = MAX_LINES,
+        actions_factory: ActionsFactory | None = None,
+        follow_sleep: Sleep | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -168,6 +173,15 @@ class LbConsoleApp(App[int]):
         self.last_report: Any = None
         self.applied_ms: list[float] = []
         """Main-thread milliseconds spent applying each computed queue (benchmarks read it)."""
+        self.remote = Remote(
+            self._ensure_gateway,
+            bus=self.bus,
+            workflow=lambda: self.settings.github.workflow,
+            actions_factory=actions_factory,
+            sleep=follow_sleep,
+        )
+        self.runs_pane = RunsPane(self.remote, clock=self.clock, tz=self.log_tz, read_only=read_only, id="runs-pane")
+        """The Runs tab (held here: `query_one` only sees the screen on top, e.g. a modal)."""
 
     # -- layout ---------------------------------------------------------------------
 
@@ -182,11 +196,7 @@ class LbConsoleApp(App[int]):
             with TabPane("3 Logs", id="logs"):
                 yield LogsPane(max_lines=self.log_max_lines, tz=self.log_tz, id="logs-pane")
             with TabPane("4 Runs", id="runs"):
-                yield Static(
-                    "Remote orchestrator runs are not available yet: dispatching the workflow is not "
-                    "implemented in this version. Local runs (Plan tab, r) stream into the Logs tab.",
-                    id="runs-note",
-                )
+                yield self.runs_pane
             with TabPane("5 Limits", id="limits"):
                 yield LimitsPane(self.settings, id="limits-pane")
         yield Footer()
@@ -328,15 +338,22 @@ class LbConsoleApp(App[int]):
     # -- actions: tabs, mode, refresh, help -------------------------------------------
 
     async def action_quit(self) -> None:
-        """Quit cleanly with exit code 0 (a local run is asked to stop first)."""
+        """Quit cleanly with exit code 0 (a local run is asked to stop first, following stops)."""
         if self._cancel is not None:
             self._cancel.set()
+        self.runs_pane.stop_following(quiet=True)
         self.exit(0)
 
     def action_tab(self, name: str) -> None:
         """Show tab `name` and focus its main widget."""
         self.query_one(TabbedContent).active = name
-        focus = {"queue": "#queue-table", "plan": "#plan-mode", "logs": "#logs-log", "limits": "#limit-merge"}
+        focus = {
+            "queue": "#queue-table",
+            "plan": "#plan-mode",
+            "logs": "#logs-log",
+            "runs": "#runs-table",
+            "limits": "#limit-merge",
+        }
         if name in focus:
             self.query_one(focus[name]).focus()
 
@@ -375,6 +392,7 @@ class LbConsoleApp(App[int]):
             ("everywhere", self.BINDINGS),
             ("queue", [*QueuePane.BINDINGS, *_QueueTable.BINDINGS]),
             ("logs", LogsPane.BINDINGS),
+            ("runs", RunsPane.BINDINGS),
             ("limits", LimitsPane.BINDINGS),
             ("confirmation", ConfirmScreen.BINDINGS),
         ]
@@ -397,8 +415,18 @@ class LbConsoleApp(App[int]):
             yield SystemCommand(f"Mode: {mode}", f"plan the {mode} mode", lambda m=mode: self.set_mode(m))
         yield SystemCommand("Refresh the queue", "fetch the queue from GitHub now", self.action_refresh)
         yield SystemCommand("Run the plan locally", "apply the current plan (asks first)", self.action_run)
-        yield SystemCommand("Dispatch the workflow", "not available yet", self.action_dispatch)
-        yield SystemCommand("Cancel the run", "stop after the action in flight", self.action_cancel_run)
+        yield SystemCommand(
+            "Dispatch the workflow", "run the plan's mode on GitHub Actions (asks first)", self.action_dispatch
+        )
+        yield SystemCommand(
+            "Cancel the run", "stop a local run after the action in flight, or stop following", self.action_cancel_run
+        )
+        yield SystemCommand("Runs: reload", "list the orchestrator's recent runs", self._palette_runs)
+        yield SystemCommand(
+            "Runs: open the selected run",
+            "follow it, or fetch its logs, in the Logs tab",
+            self.runs_pane.action_open_run,
+        )
         yield SystemCommand("Help: key bindings", "every binding and its id", self.action_help)
         yield SystemCommand(
             "Save limits", "write the Limits tab to the config file", lambda: self.query_one(LimitsPane).action_save()
@@ -407,6 +435,10 @@ class LbConsoleApp(App[int]):
             "Logs: toggle follow", "follow the end of the log", lambda: self.query_one(LogsPane).action_toggle_follow()
         )
         yield SystemCommand("Queue: filter", "narrow the queue", self._palette_filter)
+
+    def _palette_runs(self) -> None:
+        self.action_tab("runs")
+        self.runs_pane.reload()
 
     def _palette_filter(self) -> None:
         self.action_tab("queue")
@@ -421,7 +453,7 @@ class LbConsoleApp(App[int]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_run":
-            return self.running
+            return self.running or self.runs_pane.busy
         return True
 
     def action_run(self) -> None:
@@ -459,38 +491,18 @@ class LbConsoleApp(App[int]):
 
     @work(thread=True, exclusive=True, group="run", exit_on_error=False)
     def run_plan(self, plan: Plan, cancel: threading.Event) -> None:
-        """Execute `plan` with apply=True (engine.executor), under the run lock when a state dir is set."""
-        executor = self._executor
-        if executor is None:
-            from lbconsole.engine.executor import execute
-
-            executor = execute
-        lock = audit = None
+        """Execute `plan` with apply=True (see `local_run.execute_locally`), off the UI thread."""
         try:
-            gateway = self._ensure_gateway()
-            if self.state_dir is not None:
-                from lbconsole.engine.audit import AuditLog
-                from lbconsole.engine.lock import RunLock
-
-                audit = AuditLog(self.state_dir, clock=self.clock)
-                lock = RunLock(self.state_dir, plan.repo)
-                lock.acquire()
-
-            def progress(done: int, total: int, outcome: Any) -> None:
-                number = f"#{outcome.action.pr} " if outcome.action.pr is not None else ""
-                text = f"{outcome.action.kind} {number}{outcome.outcome}: {outcome.message}"
-                self.post_message(self.RunProgress(done, total, text))
-
-            report = executor(
+            report = execute_locally(
                 plan,
-                gateway,
+                self._ensure_gateway(),
                 settings=self.settings,
                 bus=self.bus,
-                audit=audit,
-                apply=True,
                 cancel=cancel,
-                progress=progress,
+                progress=lambda done, total, text: self.post_message(self.RunProgress(done, total, text)),
                 clock=self.clock,
+                state_dir=self.state_dir,
+                executor=self._executor,
             )
         except LbError as exc:
             self.post_message(self.RunFinished(None, str(exc)))
@@ -498,9 +510,6 @@ class LbConsoleApp(App[int]):
         except Exception as exc:  # a bug must not leave the console stuck in "running"
             self.post_message(self.RunFinished(None, f"{type(exc).__name__}: {exc}"))
             raise
-        finally:
-            if lock is not None and lock.held:
-                lock.release()
         self.post_message(self.RunFinished(report, None))
 
     @on(RunProgress)
@@ -528,24 +537,70 @@ class LbConsoleApp(App[int]):
         self.refresh_queue(full=True)
 
     def action_cancel_run(self) -> None:
-        """Cancel the local run: the action in flight finishes, the rest are cancelled."""
+        """Cancel the local run (the action in flight finishes, the rest are cancelled), else stop following."""
         if self._cancel is None:
+            if self.runs_pane.stop_following():
+                self.notify("Stopped following: the run goes on on GitHub.")
+                self.refresh_bindings()
             return
         self._cancel.set()
         self.bus.emit("app", "cancel requested: finishing the action in flight", "warning")
         self.notify("Cancelling: the action in flight finishes, the rest are cancelled.")
 
     def action_dispatch(self) -> None:
-        """Dispatching the orchestrator workflow is not implemented yet: say so."""
+        """Dispatch the orchestrator workflow with the plan's mode and limits, after a confirmation."""
         if self.read_only:
             self.notify("Read-only mode (--read-only): dispatch is disabled.", severity="warning")
             return
-        self.notify(
-            "Dispatch is not available in this version: nothing was sent to GitHub. "
-            "Run locally with r, or use `gh workflow run` on the orchestrator workflow.",
-            title="Dispatch",
-            severity="warning",
-        )
+        if self.running:
+            self.notify("A local run is in progress: dispatch after it ends.", severity="warning")
+            return
+        if self.runs_pane.dispatching:
+            self.notify("A dispatch is already in progress.", severity="warning")
+            return
+        plan = self.plan
+        if plan is None:
+            self.notify("No plan yet: the queue is still loading.", severity="warning")
+            return
+        request, title, question = dispatch_prompt(plan, self.settings)
+        screen = ConfirmScreen(title, question, affected_prs(plan))
+        self.push_screen(screen, callback=lambda yes: self._dispatch_confirmed(request, bool(yes)))
+
+    def _dispatch_confirmed(self, request: DispatchRequest, yes: bool) -> None:
+        if not yes:
+            self.notify("Dispatch cancelled: nothing was sent to GitHub.")
+            return
+        self.runs_pane.dispatch(request)
+        self.refresh_bindings()
+        self.action_tab("logs")
+
+    @on(RunsPane.Dispatched)
+    def _dispatched(self, message: RunsPane.Dispatched) -> None:
+        run = message.run
+        self.notify(f"Run {run.run_id} dispatched; following it here. {run.html_url}", title="Dispatch")
+
+    @on(RunsPane.Opened)
+    def _opened(self, message: RunsPane.Opened) -> None:
+        self.refresh_bindings()
+        self.action_tab("logs")
+
+    @on(RunsPane.FollowEnded)
+    def _follow_ended(self, message: RunsPane.FollowEnded) -> None:
+        self.refresh_bindings()
+        result = message.result
+        if result is None:
+            what = f"Run {message.run_id}" if message.run_id else "Dispatch"
+            self.bus.emit("app", f"{what.lower()} failed: {message.error}", "error")
+            self.notify(f"{what} failed: {message.error}", severity="error", timeout=10)
+        elif not result.stopped:
+            good = result.exit_code == 0
+            self.notify(
+                f"Run {result.run_id} {final_text(result)}. {result.html_url}",
+                title="Orchestrator run",
+                severity="information" if good else "warning",
+                timeout=10,
+            )
+            self.refresh_queue(full=True)  # the run may have changed pull requests
 
     # -- limits -------------------------------------------------------------------------
 

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from lbconsole.core.analysis import Analysis
 from lbconsole.core.models import ChecksState, ReviewDecision
 from lbconsole.core.plan import ACTION_KINDS, Action, Plan, Skipped
-from lbconsole.core.settings import Limits, Settings
+from lbconsole.core.settings import MODES, Limits, Settings
+
+if TYPE_CHECKING:  # a type only: rendering never imports githubkit
+    from lbconsole.github.actions import RunInfo
 
 Cell = tuple[str, str]
 """(text, tone): what one table cell shows and how it is coloured."""
@@ -302,3 +306,92 @@ def affected_prs(plan: Plan) -> list[str]:
 def summary_text(counts: Sequence[tuple[str, int]]) -> str:
     """`done 3 · stale 1 · failed 0`, skipping nothing (the operator wants zeros too)."""
     return " · ".join(f"{name} {count}" for name, count in counts)
+
+
+# -- orchestrator runs (Runs tab) ---------------------------------------------------------
+
+RUN_COLUMNS: tuple[tuple[str, str, int | None], ...] = (
+    ("id", "Run", 12),
+    ("number", "#", 5),
+    ("status", "Status", 13),
+    ("mode", "Mode", 20),
+    ("event", "Event", 18),
+    ("started", "Started", 19),
+    ("duration", "Duration", 10),
+)
+"""(column key, label, width) of the runs table, in display order."""
+
+RUN_TONES: dict[str, str] = {
+    "success": "success",
+    "neutral": "success",
+    "failure": "error",
+    "timed_out": "error",
+    "startup_failure": "error",
+    "action_required": "warning",
+    "cancelled": "warning",
+    "stale": "warning",
+    "skipped": "muted",
+}
+RUN_PREFIX = "lambda-bot"
+"""The orchestrator workflow's run name is ``lambda-bot <mode> <correlation id>``."""
+
+
+def run_mode(title: str) -> str | None:
+    """The mode in a run name ``lambda-bot <mode> <correlation id>``; None when it is not one."""
+    parts = title.split()
+    if len(parts) >= 2 and parts[0] == RUN_PREFIX and parts[1] in MODES:
+        return parts[1]
+    return None
+
+
+def run_state(run: RunInfo) -> Cell:
+    """A run's conclusion when completed, else its status (in progress, queued...)."""
+    if run.completed:
+        conclusion = run.conclusion or "completed"
+        return conclusion, RUN_TONES.get(conclusion, "warning")
+    return run.status.replace("_", " ") or "?", "accent"
+
+
+def duration_text(seconds: float) -> str:
+    """``42s``, ``3m 05s``, ``1h 02m``."""
+    total = max(0, int(seconds))
+    if total < 60:
+        return f"{total}s"
+    if total < 3600:
+        return f"{total // 60}m {total % 60:02d}s"
+    return f"{total // 3600}h {total % 3600 // 60:02d}m"
+
+
+def run_duration(run: RunInfo, now: datetime) -> Cell:
+    """From creation to the last update (completed), or to `now` (still running, marked with …).
+
+    GitHub's run has no "completed at": a completed run's ``updated_at`` is
+    when it ended. Times come from GitHub (or the simulator's clock).
+    """
+    if run.created_at is None:
+        return "—", "muted"
+    if run.completed:
+        end = run.updated_at or run.created_at
+        return duration_text((end - run.created_at).total_seconds()), ""
+    elapsed = (now - run.created_at).total_seconds()
+    return (duration_text(elapsed) + "…", "accent") if elapsed >= 0 else ("—", "muted")
+
+
+def run_cells(run: RunInfo, now: datetime, tz: tzinfo | None = None) -> tuple[Cell, ...]:
+    """One row of the runs table: id, number, status, mode, event, started, duration."""
+    mode = run_mode(run.display_title)
+    started = run.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S") if run.created_at else "—"
+    return (
+        (str(run.id), "accent"),
+        (f"#{run.run_number}" if run.run_number else "", "muted"),
+        run_state(run),
+        (mode, "") if mode else ("—", "muted"),
+        (run.event, "muted"),
+        (started, ""),
+        run_duration(run, now),
+    )
+
+
+def run_detail(run: RunInfo) -> str:
+    """The line under the runs table: the run's title and link."""
+    return f"{run.title}  ·  {run.head_branch or '?'}  ·  {run.html_url}"

@@ -182,14 +182,35 @@ async def test_read_only_disables_run_and_dispatch(make_app, gateway: FakeGatewa
         assert gateway.calls == []
 
 
-async def test_dispatch_says_it_is_not_available(make_app, gateway: FakeGateway):
+async def test_dispatch_asks_first_listing_the_prs_and_escape_sends_nothing(make_app, gateway: FakeGateway):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("d")
         await pilot.pause()
-        assert any("Dispatch is not available" in n for n in notifications(app))
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.title_text == "Dispatch auto on GitHub Actions"
+        assert "#12 merge" in app.screen.items
+        assert app.screen.focused is not None
+        assert app.screen.focused.id == "confirm-no"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert not app.runs_pane.busy
         assert gateway.calls == []
+        assert any("Dispatch cancelled: nothing was sent to GitHub" in n for n in notifications(app))
+
+
+async def test_runs_tab_explains_a_gateway_without_actions(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("4")
+        await settle(app, pilot)
+        status = str(app.query_one("#runs-status").render())
+        assert "could not list the runs of lambda-bot.yml" in status
+        assert "no GitHub Actions API" in status
+        assert app.focused is not None
+        assert app.focused.id == "runs-table"
 
 
 async def test_limits_editor_rejects_minus_one_and_saves_seven(make_app, tmp_path):
@@ -343,6 +364,7 @@ async def test_help_lists_every_binding_and_escape_closes(make_app):
         assert isinstance(app.screen, HelpScreen)
         ids = {row[3] for row in app.screen.rows}
         assert {"plan.run", "plan.dispatch", "plan.mode", "queue.filter", "logs.follow", "limits.save"} <= ids
+        assert {"runs.open", "runs.reload", "run.cancel"} <= ids
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
@@ -376,6 +398,8 @@ async def test_palette_has_every_action(make_app):
             "Mode: full-audit",
             "Run the plan locally",
             "Dispatch the workflow",
+            "Runs: reload",
+            "Cancel the run",
             "Refresh the queue",
             "Tab: logs",
             "Save limits",

@@ -7,7 +7,7 @@ size, no live refresh, no cursor blink. Update with `pytest --snapshot-update`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from textual.widgets import Input
@@ -98,6 +98,15 @@ def test_run_confirmation(snap_compare, sim):
     assert snap_compare(demo_app(sim), terminal_size=SIZE, run_before=before)
 
 
+def test_dispatch_confirmation(snap_compare, sim):
+    async def before(pilot) -> None:
+        await settled(pilot)
+        await pilot.press("2", "d")
+        await settled(pilot)
+
+    assert snap_compare(demo_app(sim), terminal_size=SIZE, run_before=before)
+
+
 def test_logs_tab(snap_compare, sim):
     async def before(pilot) -> None:
         await settled(pilot)
@@ -118,6 +127,59 @@ def test_runs_tab(snap_compare, sim):
         await settled(pilot)
 
     assert snap_compare(demo_app(sim), terminal_size=SIZE, run_before=before)
+
+
+class FrozenSimClock:
+    """The simulator's clock, frozen: it moves only when the test says (run times are then exact)."""
+
+    def __init__(self, anchor: datetime) -> None:
+        self.anchor = anchor
+        self.offset = 0.0
+
+    def now(self) -> datetime:
+        return self.anchor + timedelta(seconds=self.offset)
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+def complete_one_run(sim: object) -> None:
+    """Dispatch one auto run (fixed correlation id) and run it to the end: queued 4 s, then 83 s of work."""
+    from lbconsole.engine.dispatch import Dispatcher
+    from lbconsole.github.actions import ActionsApi
+    from lbconsole.github.gateway import GitHubGateway
+    from lbconsole.sim.actions import ActionsState
+
+    state = sim.state  # type: ignore[attr-defined]
+    clock = FrozenSimClock(NOW)
+    state.clock = clock
+    actions = ActionsState.of(state)
+    with actions.lock:
+        actions.auto_run = False
+    github = GithubSettings(repo="acme/rocket", api_url=sim.url, write_interval_s=0.0)  # type: ignore[attr-defined]
+    gateway = GitHubGateway("acme/rocket", settings=github)
+    try:
+        done = Dispatcher(ActionsApi.from_gateway(gateway)).dispatch(
+            "auto", merge_limit=5, conflict_limit=3, correlation_id="c0ffee" * 5 + "00"
+        )
+    finally:
+        gateway.close()
+    clock.advance(4)
+    actions.advance(done.run_id)
+    clock.advance(83)
+    assert actions.run_to_end(done.run_id).conclusion == "success"
+
+
+def test_runs_tab_with_a_completed_run(snap_compare, sim):
+    app = demo_app(sim)
+    complete_one_run(sim)
+
+    async def before(pilot) -> None:
+        await settled(pilot)
+        await pilot.press("4")
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=before)
 
 
 def test_limits_tab_with_invalid_value(snap_compare, sim):

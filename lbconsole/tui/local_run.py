@@ -1,0 +1,89 @@
+"""A local run of the plan from the console (`r`): the blocking part, for a thread worker.
+
+No Textual here: `execute_locally` takes the run lock and the audit log when
+the console has a state directory, calls the engine's executor with
+``apply=True``, and reports each finished action through `progress`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from lbconsole.core.plan import Plan
+from lbconsole.core.settings import Settings
+from lbconsole.engine.logbus import LogBus
+from lbconsole.github.api import Gateway
+
+Executor = Callable[..., Any]
+"""`lbconsole.engine.executor.execute`'s signature."""
+Progress = Callable[[int, int, str], object]
+"""(done, total, one line about the action that just finished)."""
+
+
+def execute_locally(
+    plan: Plan,
+    gateway: Gateway,
+    *,
+    settings: Settings,
+    bus: LogBus,
+    cancel: threading.Event,
+    progress: Progress,
+    clock: Callable[[], datetime],
+    state_dir: Path | None = None,
+    executor: Executor | None = None,
+) -> Any:
+    """Execute `plan` with apply=True, under the run lock when `state_dir` is set.
+
+    Args:
+        plan: the plan shown in the Plan tab.
+        gateway: the console's gateway.
+        settings: the settings in force.
+        bus: where the engine logs.
+        cancel: set to stop after the action in flight.
+        progress: called after each action.
+        clock: the console's clock (audit timestamps).
+        state_dir: audit log and run lock directory; None runs without them.
+        executor: the engine's `execute` (tests may pass another).
+
+    Returns:
+        The engine's RunReport.
+
+    Raises:
+        LbError: the run could not start (lock held...) or the engine refused.
+    """
+    if executor is None:
+        from lbconsole.engine.executor import execute
+
+        executor = execute
+    lock = audit = None
+    try:
+        if state_dir is not None:
+            from lbconsole.engine.audit import AuditLog
+            from lbconsole.engine.lock import RunLock
+
+            audit = AuditLog(state_dir, clock=clock)
+            lock = RunLock(state_dir, plan.repo)
+            lock.acquire()
+
+        def on_outcome(done: int, total: int, outcome: Any) -> None:
+            number = f"#{outcome.action.pr} " if outcome.action.pr is not None else ""
+            progress(done, total, f"{outcome.action.kind} {number}{outcome.outcome}: {outcome.message}")
+
+        return executor(
+            plan,
+            gateway,
+            settings=settings,
+            bus=bus,
+            audit=audit,
+            apply=True,
+            cancel=cancel,
+            progress=on_outcome,
+            clock=clock,
+        )
+    finally:
+        if lock is not None and lock.held:
+            lock.release()
