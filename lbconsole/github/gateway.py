@@ -105,6 +105,15 @@ class GitHubGateway:
         return self.client.rate_limit
 
     @property
+    def on_wait(self) -> WaitCallback | None:
+        """Called with (seconds left, reason) while a rate limit is waited out (the console's countdown)."""
+        return self.client.on_wait
+
+    @on_wait.setter
+    def on_wait(self, callback: WaitCallback | None) -> None:
+        self.client.on_wait = callback
+
+    @property
     def _rest(self) -> Any:
         return self.client.github.rest
 

@@ -101,6 +101,17 @@ class LbConsoleApp(App[int]):
             super().__init__()
             self.result = result
 
+    class RateWait(Message):
+        """The gateway is waiting out a rate limit (seconds left 0: it resumed)."""
+
+        def __init__(self, seconds_left: float, reason: str) -> None:
+            super().__init__()
+            self.seconds_left = seconds_left
+            self.reason = reason
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, LbConsoleApp.RateWait)
+
     class Offline(Message):
         """The gateway failed (None: it answered again)."""
 
@@ -253,7 +264,14 @@ class LbConsoleApp(App[int]):
         with self._gateway_lock:
             if self._gateway is None:
                 self._gateway = self.gateway_factory()
+                if hasattr(self._gateway, "on_wait"):  # the countdown of a rate-limit wait (worker thread)
+                    self._gateway.on_wait = lambda left, why: self.post_message(self.RateWait(left, why))
             return self._gateway
+
+    @on(RateWait)
+    def _rate_wait(self, message: LbConsoleApp.RateWait) -> None:
+        left = round(message.seconds_left)
+        self.query_one(StatusBar).waiting = f"{message.reason}: resuming in {left}s" if left > 0 else ""
 
     def _tick(self) -> None:
         full = time.monotonic() - self._last_full >= self.settings.refresh.full_every_s

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from lbconsole.core.models import ChecksState, Mergeable, MergeState, PullRequest, Queue, ReviewDecision
 from lbconsole.core.settings import GithubSettings, RefreshSettings, Settings
@@ -137,6 +138,12 @@ class FakeGateway:
         self.fetches = 0
         self._lock = threading.Lock()
         self._rate = RateLimit(limit=5000, remaining=4990, reset_at=NOW.timestamp() + 3600)
+        self.on_wait: Any = None
+        """Set by the console, like GitHubGateway.on_wait."""
+        self.rate_waits: list[float] = []
+        """Seconds of rate-limit wait the next fetch reports before answering."""
+        self.release = threading.Event()
+        """A fetch that reports waits answers only once this is set."""
 
     # -- reads ----------------------------------------------------------------------
 
@@ -150,6 +157,12 @@ class FakeGateway:
 
     def fetch_queue(self) -> Queue:
         self._check()
+        if self.rate_waits:
+            for left in self.rate_waits:
+                self.on_wait(left, "rate limited (secondary)")
+            self.rate_waits = []
+            self.release.wait(timeout=10)
+            self.on_wait(0.0, "rate limited (secondary)")
         with self._lock:
             self.fetches += 1
             self.changed = False

@@ -6,7 +6,7 @@ import asyncio
 import threading
 from typing import Any
 
-from textual.widgets import Input, Log
+from textual.widgets import Input, Log, TabbedContent
 
 from lbconsole.core.models import ChecksState, MergeState
 from lbconsole.tui.app import LbConsoleApp
@@ -14,7 +14,7 @@ from lbconsole.tui.screens.confirm import ConfirmScreen
 from lbconsole.tui.screens.help import HelpScreen
 from lbconsole.tui.widgets.logs_pane import LogsPane
 from lbconsole.tui.widgets.queue_table import QueueTable
-from lbconsole.tui.widgets.status_bar import OfflineBanner
+from lbconsole.tui.widgets.status_bar import OfflineBanner, StatusBar
 from tests.pilot.conftest import SIZE, settle
 from tests.pilot.fakes import FakeGateway, offline_error
 
@@ -454,3 +454,23 @@ async def test_log_lines_read_like_the_headless_log(make_app):
             LogRecord(t + timedelta(seconds=2), "scan", "debug", "x", pr=3, job="scan"),
         ]
         assert [pane.format(r) for r in records] == [format_line(r, tz=UTC) for r in records]
+
+
+async def test_a_rate_limit_wait_shows_a_countdown_and_the_ui_stays_responsive(make_app, gateway: FakeGateway):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        status = app.query_one(StatusBar)
+        gateway.rate_waits = [42.0, 41.0]
+        await pilot.press("ctrl+r")
+        for _ in range(200):  # bounded: until the worker's countdown reaches the header
+            await pilot.pause()
+            if "resuming in 41s" in str(status.render()):
+                break
+        assert "rate limited (secondary): resuming in 41s" in str(status.render())
+        await pilot.press("2")  # the UI answers keys while the worker waits
+        await pilot.pause()
+        assert app.query_one(TabbedContent).active == "plan"
+        gateway.release.set()
+        await settle(app, pilot)
+        assert "resuming" not in str(status.render())

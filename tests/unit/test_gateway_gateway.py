@@ -345,3 +345,13 @@ def test_gateway_satisfies_the_protocol() -> None:
 
     gw: Gateway = make(lambda r: reply(200, {}))[0]
     assert gw.repo == "acme/rocket"
+
+
+def test_on_wait_is_the_clients_countdown_callback():
+    from lbconsole.github.gateway import GitHubGateway
+
+    seen: list[tuple[float, str]] = []
+    gateway = GitHubGateway("acme/rocket", api_url="http://127.0.0.1:9", sleep=lambda s: None)
+    gateway.on_wait = lambda left, why: seen.append((left, why))
+    gateway.client.wait(2.0, "rate limited")
+    assert seen == [(2.0, "rate limited"), (1.0, "rate limited"), (0.0, "rate limited")]

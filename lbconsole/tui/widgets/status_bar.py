@@ -18,6 +18,8 @@ class StatusBar(Static):
     refreshed: reactive[datetime | None] = reactive(None)
     rate: reactive[RateLimit | None] = reactive(None)
     flags: reactive[str] = reactive("")
+    waiting: reactive[str] = reactive("")
+    """While a rate limit is waited out: e.g. "rate limited (secondary): resuming in 42s"."""
 
     def render(self) -> str:
         parts = [f"[b]{self.repo or 'no repository'}[/b]", f"mode [b]{self.mode}[/b]"]
@@ -25,6 +27,8 @@ class StatusBar(Static):
             parts.append("loading…")
         else:
             parts.append(f"refreshed {self.refreshed.strftime('%H:%M:%S')}")
+        if self.waiting:
+            parts.append(f"[b $warning]{self.waiting}[/]")
         if self.rate is not None:
             which = "" if self.rate.resource == "core" else f" ({self.rate.resource})"
             parts.append(f"rate limit {self.rate.remaining:,}/{self.rate.limit:,}{which}")
