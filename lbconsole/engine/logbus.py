@@ -87,17 +87,18 @@ class LogRecord:
             raise ValueError(f"not a log record: {exc}") from exc
 
 
-def format_line(record: LogRecord, *, tz: tzinfo | None = None) -> str:
+def format_line(record: LogRecord, *, tz: tzinfo | None = None, clock: str | None = None) -> str:
     """One human line: `22:01:03 merge #12 merged 3f2a1b0 (squash)`.
 
     Args:
         record: the record to show.
         tz: timezone of the clock shown; None means the local timezone.
+        clock: the record's time already formatted (callers that cache it per timestamp).
 
     Returns:
         The line, without a trailing newline; warnings and errors are tagged.
     """
-    parts = [record.time.astimezone(tz).strftime("%H:%M:%S"), record.source]
+    parts = [clock or record.time.astimezone(tz).strftime("%H:%M:%S"), record.source]
     if record.job:
         parts.append(f"[{record.job}]")
     if record.pr is not None:

@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Log, Select
 
-from lbconsole.engine.logbus import LogRecord
+from lbconsole.engine.logbus import LogRecord, format_line
 
 ALL = "all"
 DRAIN_INTERVAL_S = 0.1
@@ -106,15 +106,7 @@ class LogsPane(Vertical):
         if record.time != self._last_time:
             self._last_time = record.time
             self._last_clock = record.time.astimezone(self.tz).strftime("%H:%M:%S")
-        parts = [self._last_clock, record.source]
-        if record.job:
-            parts.append(f"[{record.job}]")
-        if record.pr is not None:
-            parts.append(f"#{record.pr}")
-        if record.level in ("warning", "error"):
-            parts.append(f"{record.level}:")
-        parts.append(record.text)
-        return " ".join(parts)
+        return format_line(record, clock=self._last_clock)
 
     def _shown(self, source: str, line: str) -> bool:
         if self.source != ALL and source != self.source:
