@@ -95,6 +95,13 @@ class RunInfo:
     """The run's title: the workflow's ``run-name`` (which carries the correlation id)."""
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    run_started_at: datetime | None = None
+    """When the run (this attempt) started; queued time is before it."""
+
+    @property
+    def started_at(self) -> datetime | None:
+        """When the run started, else when it was created."""
+        return self.run_started_at or self.created_at
 
     @property
     def title(self) -> str:
@@ -195,6 +202,7 @@ def run_info(data: Mapping[str, Any]) -> RunInfo:
         display_title=_str(data.get("display_title")),
         created_at=_time(data.get("created_at")),
         updated_at=_time(data.get("updated_at")),
+        run_started_at=_time(data.get("run_started_at")),
     )
 
 

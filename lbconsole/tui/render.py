@@ -363,24 +363,26 @@ def duration_text(seconds: float) -> str:
 
 
 def run_duration(run: RunInfo, now: datetime) -> Cell:
-    """From creation to the last update (completed), or to `now` (still running, marked with …).
+    """From the start to the last update (completed), or to `now` (still running, marked with …).
 
     GitHub's run has no "completed at": a completed run's ``updated_at`` is
-    when it ended. Times come from GitHub (or the simulator's clock).
+    when it ended. Time spent queued is not counted (``run_started_at``).
+    Times come from GitHub (or the simulator's clock).
     """
-    if run.created_at is None:
+    start = run.started_at
+    if start is None:
         return "—", "muted"
     if run.completed:
-        end = run.updated_at or run.created_at
-        return duration_text((end - run.created_at).total_seconds()), ""
-    elapsed = (now - run.created_at).total_seconds()
+        end = run.updated_at or start
+        return duration_text((end - start).total_seconds()), ""
+    elapsed = (now - start).total_seconds()
     return (duration_text(elapsed) + "…", "accent") if elapsed >= 0 else ("—", "muted")
 
 
 def run_cells(run: RunInfo, now: datetime, tz: tzinfo | None = None) -> tuple[Cell, ...]:
     """One row of the runs table: id, number, status, mode, event, started, duration."""
     mode = run_mode(run.display_title)
-    started = run.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S") if run.created_at else "—"
+    started = run.started_at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S") if run.started_at else "—"
     return (
         (str(run.id), "accent"),
         (f"#{run.run_number}" if run.run_number else "", "muted"),
