@@ -303,7 +303,7 @@ class LbConsoleApp(App[int]):
         settings = self.settings
         mode = mode or self.mode
         analyses = analyze(queue.pulls, settings, now)
-        plan = make_plan(queue, mode, settings, now)
+        plan = make_plan(queue, mode, settings, now, analyses=analyses)
         rows = {a.pr.number: queue_row(a, now) for a in analyses}
         return QueueState(queue, analyses, plan, now, settings, fetched, rows)
 
