@@ -174,6 +174,8 @@ class LbConsoleApp(App[int]):
         self.queue: Queue | None = None
         self.analyses: list[Analysis] = []
         self.plan: Plan | None = None
+        self._last_state: QueueState | None = None
+        """The last computed state (its analyses are reused when only the mode changes)."""
         self.offline: str | None = None
         self.last_refresh: datetime | None = None
         self._gateway: Gateway | None = None
@@ -299,9 +301,14 @@ class LbConsoleApp(App[int]):
         self.post_message(self.Offline(None, gateway.rate_limit))
 
     def _compute(self, queue: Queue, *, fetched: bool, mode: str | None = None) -> QueueState:
-        now = self.clock()
         settings = self.settings
         mode = mode or self.mode
+        last = self._last_state
+        if last is not None and last.queue is queue and last.settings is settings:
+            # Only the mode changed: the analyses (and rows) of this queue still hold.
+            plan = make_plan(queue, mode, settings, last.now, analyses=last.analyses)
+            return QueueState(queue, last.analyses, plan, last.now, settings, fetched, last.rows)
+        now = self.clock()
         analyses = analyze(queue.pulls, settings, now)
         plan = make_plan(queue, mode, settings, now, analyses=analyses)
         rows = {a.pr.number: queue_row(a, now) for a in analyses}
@@ -326,6 +333,7 @@ class LbConsoleApp(App[int]):
             self.replan()
             return
         started = time.perf_counter()
+        self._last_state = result
         self.queue, self.analyses, self.plan = result.queue, result.analyses, result.plan
         self.query_one(QueuePane).show(result.analyses, result.plan, result.now, result.rows)
         self.query_one(PlanPane).show(result.plan, self.settings)

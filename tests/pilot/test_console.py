@@ -474,3 +474,27 @@ async def test_a_rate_limit_wait_shows_a_countdown_and_the_ui_stays_responsive(m
         gateway.release.set()
         await settle(app, pilot)
         assert "resuming" not in str(status.render())
+
+
+async def test_switching_mode_replans_without_analysing_the_queue_again(make_app, monkeypatch):
+    import lbconsole.tui.app as app_module
+
+    calls: list[int] = []
+    real_analyze = app_module.analyze
+
+    def counting_analyze(*args, **kwargs):
+        calls.append(1)
+        return real_analyze(*args, **kwargs)
+
+    monkeypatch.setattr(app_module, "analyze", counting_analyze)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert len(calls) == 1
+        before = app.plan
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert app.plan is not None
+        assert before is not None
+        assert app.plan.mode != before.mode
+        assert len(calls) == 1  # the same queue and settings: only the mode's stages ran
