@@ -145,14 +145,18 @@ def _security_stage(b: _Builder, mode: str) -> list[str]:
 
 def _audit_stage(b: _Builder, now: datetime) -> None:
     stale_days = b.settings.audit.stale_days
+    # category -> (its label, every label name that already marks it), for categories full-audit labels
+    marks = {
+        rule.name: (rule.label, frozenset(name.casefold() for name in (*rule.labels, rule.label)))
+        for rule in b.settings.categories
+        if rule.label and rule.name not in (OTHER, "security")  # security is labelled by its own stage
+    }
     for a in b.analyses:
-        rule = b.settings.rule(a.category)
-        if a.category != OTHER and rule is not None and rule.label and a.category != "security":
-            names = (*rule.labels, rule.label)
-            if not any(a.pr.has_label(name) for name in names):
-                b.label(a, rule.label, f"category {a.category} missing its label {rule.label!r}")
+        mark = marks.get(a.category)
+        if mark is not None and mark[1].isdisjoint(a.pr.label_keys):
+            b.label(a, mark[0], f"category {a.category} missing its label {mark[0]!r}")
         idle = (now - a.pr.updated_at).days
-        if idle >= stale_days and not a.pr.has_label(STALE):
+        if idle >= stale_days and STALE not in a.pr.label_keys:
             b.label(a, STALE, f"not updated for {idle} days (audit.stale_days = {stale_days})")
 
 
