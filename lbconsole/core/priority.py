@@ -22,7 +22,8 @@ def priority(pr: PullRequest, category: str, settings: Settings, now: datetime) 
     Ties are broken by the caller (lower PR number first).
     """
     score = settings.weight_of(category) + min(age_days(pr, now), AGE_CAP_DAYS)
-    for label, bonus in PRIORITY_LABELS.items():
-        if pr.has_label(label):
-            score += bonus
+    if pr.label_keys:
+        for label, bonus in PRIORITY_LABELS.items():  # the keys are casefolded already
+            if label in pr.label_keys:
+                score += bonus
     return score
