@@ -249,7 +249,6 @@ class GitHubClient:
         self._clock = clock
         self.rate_limits: dict[str, RateLimit] = {}
         """The last limit seen per resource (core, graphql)."""
-        """The core REST rate limit from the last response that carried one."""
         self.requests_sent = 0
         """HTTP requests sent so far (retries included)."""
         self.github = build_github(self._token, self.api_url, settings, transport=transport)
@@ -317,12 +316,11 @@ class GitHubClient:
             pass
         return DEFAULT_SECONDARY_WAIT_S, now + DEFAULT_SECONDARY_WAIT_S
 
-    def _rate_limited(self, exc: RateLimitExceeded, wait: float, reset_at: float) -> RateLimited:
-        kind = "secondary" if isinstance(exc, SecondaryRateLimitExceeded) else "primary"
+    def _rate_limited(self, kind: str, request: httpx.Request, wait: float, reset_at: float) -> RateLimited:
         when = datetime.fromtimestamp(reset_at, tz=UTC).strftime("%H:%M:%S UTC")
         return RateLimited(
-            f"GitHub's {kind} rate limit is exhausted ({_describe(exc.request)}); it resets at {when}, "
-            f"in {wait:.0f}s, longer than the {self.settings.max_wait_s:.0f}s lbconsole waits "
+            f"GitHub's {kind} rate limit is exhausted ({_describe(request)}); it resets at {when}, "
+            f"in {wait:.0f}s, more than the {self.settings.max_wait_s:.0f}s lbconsole waits per request "
             "(github.max_wait_s). Try again after the reset.",
             reset_at=reset_at,
             wait_s=wait,
@@ -375,6 +373,8 @@ class GitHubClient:
             GatewayError: any other failure, with GitHub's message and status.
         """
         rate_waits = 0
+        waited = 0.0
+        """Seconds of rate-limit wait so far: the cap (max_wait_s) is for the whole call."""
         server_retries = 0
         while True:
             self.requests_sent += 1
@@ -383,15 +383,26 @@ class GitHubClient:
             except RateLimitExceeded as exc:
                 self._note_rate_limit(exc.response.raw_response)
                 wait, reset_at = self._rate_limit_wait(exc)
-                if wait > self.settings.max_wait_s or rate_waits >= RATE_LIMIT_RETRIES:
-                    raise self._rate_limited(exc, wait, reset_at) from exc
                 kind = "secondary" if isinstance(exc, SecondaryRateLimitExceeded) else "primary"
+                if waited + wait > self.settings.max_wait_s or rate_waits >= RATE_LIMIT_RETRIES:
+                    raise self._rate_limited(kind, exc.request, wait, reset_at) from exc
                 self.wait(wait, f"GitHub {kind} rate limit")
                 rate_waits += 1
+                waited += wait
                 continue
             except RequestFailed as exc:
-                self._note_rate_limit(exc.response.raw_response)
+                raw = exc.response.raw_response
+                self._note_rate_limit(raw)
                 status = exc.response.status_code
+                if status in (403, 429) and "secondary rate limit" in github_message(raw).lower():
+                    # GitHub's third kind: no Retry-After and requests left; its advice is to wait a minute.
+                    wait = DEFAULT_SECONDARY_WAIT_S
+                    if waited + wait > self.settings.max_wait_s or rate_waits >= RATE_LIMIT_RETRIES:
+                        raise self._rate_limited("secondary", exc.request, wait, self._clock() + wait) from exc
+                    self.wait(wait, "GitHub secondary rate limit")
+                    rate_waits += 1
+                    waited += wait
+                    continue
                 if status >= 500 and idempotent and server_retries < len(SERVER_ERROR_BACKOFF_S):
                     self.wait(SERVER_ERROR_BACKOFF_S[server_retries], f"GitHub answered {status}; retrying")
                     server_retries += 1

@@ -429,3 +429,43 @@ def test_client_counts_requests() -> None:
     client = GitHubClient(None, GithubSettings(), transport=transport, sleep=lambda s: None)
     client.call(lambda: client.github.request("GET", "/repos/acme/rocket/pulls/7"))
     assert client.requests_sent == 2
+
+
+def secondary_without_retry_after() -> httpx.Response:
+    """GitHub's third kind of secondary limit: no Retry-After, requests left, only the message says so."""
+    return reply(
+        403,
+        {"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+         "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"},
+        {"x-ratelimit-limit": "5000", "x-ratelimit-remaining": "4990", "x-ratelimit-reset": str(int(NOW + 3000))},
+    )
+
+
+def test_secondary_limit_without_retry_after_is_waited_a_minute_then_retried() -> None:
+    fake = FakeTime()
+    transport, seen = scripted(secondary_without_retry_after(), reply(200, PULL))
+    gw = gateway(transport, fake, max_wait_s=60)
+    assert gw.get_pull(7).number == 7
+    assert len(seen) == 2
+    assert sum(fake.sleeps) == 60
+
+
+def test_secondary_limit_without_retry_after_beyond_the_cap_is_rate_limited() -> None:
+    fake = FakeTime()
+    transport, seen = scripted(secondary_without_retry_after())
+    gw = gateway(transport, fake, max_wait_s=30)
+    with pytest.raises(RateLimited, match="secondary rate limit"):
+        gw.merge(7, "a" * 40, "squash")
+    assert fake.sleeps == []
+    assert len(seen) == 1
+
+
+def test_the_wait_cap_holds_for_the_whole_call_not_each_wait() -> None:
+    fake = FakeTime()
+    limited = reply(429, {"message": "slow down"}, {"retry-after": "35", "x-ratelimit-remaining": "10"})
+    transport, seen = scripted(limited, reply(429, {"message": "slow down"}, {"retry-after": "35"}), reply(200, PULL))
+    gw = gateway(transport, fake, max_wait_s=60)
+    with pytest.raises(RateLimited):
+        gw.get_pull(7)
+    assert sum(fake.sleeps) == 35  # the second 35 s wait would pass the 60 s cap: reported instead
+    assert len(seen) == 2
