@@ -238,6 +238,12 @@ class ActionsState:
         """Serializes transitions (the worker and `/advance` never step a run at once)."""
 
     @classmethod
+    def existing(cls, sim: SimState) -> ActionsState | None:
+        """The Actions state attached to `sim`, if any was created."""
+        with _REGISTRY_LOCK:
+            return _REGISTRY.get(sim)
+
+    @classmethod
     def of(cls, sim: SimState) -> ActionsState:
         """The Actions state attached to `sim` (created on first use)."""
         with _REGISTRY_LOCK:
@@ -388,14 +394,27 @@ class ActionsState:
         with self.lock:
             if self._worker is not None and self._worker.is_alive():
                 return
+            self._stop.clear()
             self._worker = threading.Thread(target=self._work, name="lbconsole-sim-actions", daemon=True)
             self._worker.start()
+
+    def close(self) -> None:
+        """Stop the worker (the simulator is shutting down); runs still queued stay queued."""
+        self._stop.set()
+        with self.lock:
+            worker = self._worker
+        if worker is not None and worker is not threading.current_thread():
+            worker.join(timeout=5)
 
     def _work(self) -> None:
         while not self._stop.is_set():
             try:
                 run_id = self._pending.get(timeout=1.0)
             except queue.Empty:
+                with self.lock:  # nothing queued: end, so an idle simulator holds no thread
+                    if self._pending.empty():
+                        self._worker = None
+                        return
                 continue
             while True:
                 with self.lock:

@@ -17,6 +17,7 @@ from datetime import datetime
 
 import uvicorn
 
+from lbconsole.sim.actions import ActionsState
 from lbconsole.sim.app import Simulator
 from lbconsole.sim.scenarios import build
 from lbconsole.sim.state import SimState
@@ -62,6 +63,9 @@ class SimHandle:
         self._stopped = True
         self.server.should_exit = True
         self.thread.join(START_TIMEOUT_S)
+        actions = ActionsState.existing(self.simulator.state)
+        if actions is not None:
+            actions.close()
 
 
 def _free_port() -> int:

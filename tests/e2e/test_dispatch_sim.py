@@ -207,3 +207,13 @@ def test_the_dispatch_and_runs_commands(sim: SimHandle, gw: GitHubGateway, capsy
     out = capsys.readouterr().out
     assert "workflow [orchestrate] job orchestrate completed: success" in out
     assert "run: finished: done" in out
+
+
+def test_a_stopped_simulator_leaves_no_actions_worker_behind() -> None:
+    with running_simulator(scenario="demo", seed=0) as handle:
+        actions = ActionsState.of(handle.state)
+        actions._ensure_worker()  # as a dispatch does
+        worker = actions._worker
+        assert worker is not None
+        assert worker.is_alive()
+    assert not worker.is_alive()
