@@ -19,7 +19,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from lbconsole import __version__
 from lbconsole.errors import LbError, UsageError
@@ -226,10 +226,11 @@ def _read_plan_file(path: Path) -> Plan:
         raise UsageError(f"plan file {path}: {exc}") from exc
 
 
-def _confirm(plan: Plan) -> bool:
+def _confirm(plan: Plan, out: TextIO) -> bool:
     """Ask before applying from an interactive terminal; the default is No."""
     prs = ", ".join(f"#{n}" for n in plan.prs()) or "no PR"
-    print(f"Apply {len(plan.actions)} action(s) of {plan.mode} to {plan.repo} ({prs})? [y/N] ", end="", flush=True)
+    question = f"Apply {len(plan.actions)} action(s) of {plan.mode} to {plan.repo} ({prs})? [y/N] "
+    print(question, end="", flush=True, file=out)
     try:
         return input().strip().lower() in ("y", "yes")
     except EOFError:
@@ -250,6 +251,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     if bool(args.mode) == bool(args.plan):
         raise UsageError("run needs exactly one of --mode MODE or --plan FILE")
+    if args.summary is not None:
+        try:  # before anything runs: a summary that cannot be written is a usage error
+            args.summary.open("a", encoding="utf-8").close()
+        except OSError as exc:
+            raise UsageError(f"cannot write the summary to {args.summary}: {exc.strerror}") from exc
     saved = _read_plan_file(args.plan) if args.plan else None
     if saved is not None and args.repo and args.repo != saved.repo:
         raise UsageError(f"the plan file is for {saved.repo}, not {args.repo}")
@@ -267,7 +273,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not args.json:
             print(plan_text(planned), file=out)
             print(file=out)
-        if args.apply and not args.yes and sys.stdin.isatty() and planned.actions and not _confirm(planned):
+        if args.apply and not args.yes and sys.stdin.isatty() and planned.actions and not _confirm(planned, out):
             print("Nothing applied.", file=out)
             return 0
         bus = LogBus()
@@ -487,6 +493,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("lbconsole: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # e.g. a state or log directory that cannot be created
+        from lbconsole.redact import redact
+
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"lbconsole: error: {redact(exc.strerror or str(exc))}{where}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         return 0
 

@@ -39,9 +39,9 @@ class AuthError(LbError):
 
 
 class GatewayError(LbError):
-    """GitHub answered with an error, or could not be reached."""
+    """GitHub answered with an error (a refusal: 403, 404, 422...); exit code 1."""
 
-    exit_code = 4
+    exit_code = 1
 
     def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__(message)

@@ -43,13 +43,15 @@ from lbconsole.engine.audit import AuditLog
 from lbconsole.engine.logbus import LogBus
 from lbconsole.errors import AuthError, GatewayError, LbError, RateLimited, Unreachable, UsageError
 from lbconsole.github.api import Comment, Gateway, PullFile, PullSnapshot
+from lbconsole.redact import redact
 
 CONFLICT_MARKER = "<!-- lbconsole:conflict -->"
 SCAN_MARKER = "<!-- lbconsole:scan -->"
 NEEDS_REBASE = "needs-rebase"
 SECURITY_REVIEW = "security-review"
 SCAN_CONTEXT = "lbconsole/security-scan"
-SIGNIFICANT = frozenset({"critical", "high", "medium"})
+SIGNIFICANT = frozenset({"high", "medium"})
+"""Severities that fail the scan status; any finding at all adds the security-review label (SPEC 3.1)."""
 """Finding severities that label the PR `security-review` and fail the scan status."""
 
 UNREACHABLE_ABORT = 3
@@ -445,10 +447,9 @@ class _Run:
             self.bus.emit("scan", f"{f.severity} {f.rule} {where}: {f.message}", level, n)
         command_failures = self._scan_commands(n, sha, files, tools)
         did = [f"{_n(len(files), 'file')} scanned, {_n(len(findings), 'finding')}"]
-        if significant:
-            if not _has_label(snap, SECURITY_REVIEW):
-                self._write(lambda: self.gw.add_labels(n, [SECURITY_REVIEW]))
-                did.append(f"labelled {SECURITY_REVIEW}")
+        if findings and not _has_label(snap, SECURITY_REVIEW):
+            self._write(lambda: self.gw.add_labels(n, [SECURITY_REVIEW]))
+            did.append(f"labelled {SECURITY_REVIEW}")
         body = tools.format_summary(report, sha)
         existing = _find_marked(self.gw.list_comments(n), SCAN_MARKER)
         if existing is None:
@@ -503,7 +504,7 @@ class _Run:
         message = f"report of {_n(len(lines), 'line')} logged"
         if self.summary_path is not None and action.body:
             with self.summary_path.open("a", encoding="utf-8") as handle:
-                handle.write(action.body.rstrip("\n") + "\n\n")
+                handle.write(redact(action.body.rstrip("\n")) + "\n\n")
             message += f" and written to {self.summary_path}"
         return message
 
@@ -526,7 +527,8 @@ class _Run:
         status: int | None = None,
         merged_sha: str = "",
     ) -> ActionOutcome:
-        return ActionOutcome(action, outcome, message, status, merged_sha, self.clock())
+        # Redacted here, once: outcomes reach --json, --summary and the console, not only the log bus.
+        return ActionOutcome(action, outcome, redact(message), status, merged_sha, self.clock())
 
     def _log_outcome(self, outcome: ActionOutcome) -> None:
         level = {"failed": "error", "stale": "warning", "cancelled": "warning"}.get(outcome.outcome, "info")

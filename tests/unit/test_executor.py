@@ -500,14 +500,33 @@ def test_security_scan_updates_its_one_comment_and_stays_clean() -> None:
     assert [name for name, _ in gw.writes].count("update_comment") == 1
 
 
-def test_low_findings_do_not_label_and_pass_the_status() -> None:
+def test_low_findings_label_for_review_but_pass_the_status() -> None:
+    # SPEC 3.1: security-review "when anything is found"; only medium/high findings fail the status
     gw = FakeGateway(scan_pull(9))
     low = FakeFinding("dependency-manifest", "low", "package.json", None, "manifest changed")
 
     run(gw, plan_of(scan(9)), scanner=FakeScanner(low).tools())
 
-    assert gw.pulls[9].labels == []
+    assert gw.pulls[9].labels == ["security-review"]
     assert gw.statuses[0][2] == "success"
+
+
+def test_outcome_messages_are_redacted_for_json_and_the_summary(tmp_path) -> None:
+    from lbconsole.engine.executor import format_summary_table
+    from lbconsole.redact import forget_secrets, register_secret
+
+    token = "ghp_" + "L" * 36
+    register_secret(token)
+    try:
+        gw = FakeGateway(FakePull(1, sha(1)))
+        gw.fail[("merge", 1)] = GatewayError(f"GitHub answered 500: echo {token}", status=500)
+        r = run(gw, plan_of(merge(1)))
+        report_text = format_summary_table(r.report)
+        assert token not in r.report.outcomes[0].message
+        assert "***" in r.report.outcomes[0].message
+        assert token not in report_text
+    finally:
+        forget_secrets()
 
 
 def test_security_scan_streams_configured_commands_into_the_log(monkeypatch) -> None:
