@@ -180,9 +180,9 @@ def cmd_queue(args: argparse.Namespace) -> int:
     now = _now()
     analyses = analyze(queue.pulls, ctx.settings, now)
     if args.json:
-        _print_json(queue_dict(queue.repo, analyses, queue.fetched_at, now))
+        _print_json(queue_dict(queue.repo, analyses, queue.fetched_at, now, queue.notes))
     else:
-        print(queue_text(queue.repo, analyses, queue.fetched_at, now))
+        print(queue_text(queue.repo, analyses, queue.fetched_at, now, queue.notes))
     return 0
 
 

@@ -30,7 +30,7 @@ def grouped(analyses: Sequence[Analysis]) -> list[tuple[str, list[Analysis]]]:
 
 
 def queue_dict(
-    repo: str, analyses: Sequence[Analysis], fetched_at: datetime, now: datetime
+    repo: str, analyses: Sequence[Analysis], fetched_at: datetime, now: datetime, notes: Sequence[str] = ()
 ) -> dict[str, Any]:
     """The queue as JSON data (`lbconsole.queue/1`)."""
     return {
@@ -38,6 +38,7 @@ def queue_dict(
         "repo": repo,
         "fetched_at": _iso(fetched_at),
         "total": len(analyses),
+        "notes": list(notes),
         "categories": [
             {
                 "name": name,
@@ -73,9 +74,12 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def queue_text(repo: str, analyses: Sequence[Analysis], fetched_at: datetime, now: datetime) -> str:
+def queue_text(
+    repo: str, analyses: Sequence[Analysis], fetched_at: datetime, now: datetime, notes: Sequence[str] = ()
+) -> str:
     """The queue grouped by category, priority order, one line a PR."""
     lines = [f"{repo}: {len(analyses)} open pull requests (fetched {_iso(fetched_at)})"]
+    lines += [f"Note: {note}" for note in notes]
     for name, items in grouped(analyses):
         lines += ["", f"{name} ({len(items)})"]
         for a in items:
@@ -101,6 +105,8 @@ def plan_text(plan: Plan) -> str:
         detail = f"{a.label}: " if a.kind == "label" else ""
         sha = f" @{a.head_sha[:7]}" if a.head_sha else ""
         lines.append(f"  {a.kind:<16} {target:<6} {a.category:<13}{detail}{a.reason}{sha}")
+        if a.held_by:
+            lines.append(f"  {'':<16} {'':<6} {'':<13}nothing more: {'; '.join(a.held_by)}")
     lines += ["", f"Skipped ({len(plan.skipped)}):"]
     for s in plan.skipped:
         lines.append(f"  #{s.pr:<5} {s.category:<13}{'; '.join(s.reasons)}")

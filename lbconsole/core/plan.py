@@ -41,6 +41,8 @@ class Action:
     """The label to add (kind `label`, and `notify_conflict`'s `needs-rebase`)."""
     body: str = ""
     """Markdown of a `report` action."""
+    held_by: tuple[str, ...] = ()
+    """Why the PR gets nothing more in this plan (e.g. only a label: "draft"); on its first action only."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +101,8 @@ def to_dict(plan: Plan) -> dict[str, Any]:
             item["label"] = a.label
         if a.body:
             item["body"] = a.body
+        if a.held_by:
+            item["held_by"] = list(a.held_by)
         actions.append(item)
     return {
         "schema": SCHEMA,
@@ -155,6 +159,7 @@ def from_dict(data: Mapping[str, Any]) -> Plan:
                     reason=str(item.get("reason", "")),
                     label=str(item.get("label", "")),
                     body=str(item.get("body", "")),
+                    held_by=tuple(str(r) for r in item.get("held_by", ())),
                 )
             )
         skipped = tuple(

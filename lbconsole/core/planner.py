@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from lbconsole.core.analysis import Analysis, analyze
@@ -204,6 +205,14 @@ def plan(
     actions: list[Action] = []
     for kind in ("merge", "update_branch", "notify_conflict", "security_scan", "label"):
         actions += b.actions[kind]
+    explained: set[int] = set()
+    for i, action in enumerate(actions):  # answer "why not more?" for PRs that do get something
+        pr = action.pr
+        if pr is None or pr in explained:
+            continue
+        explained.add(pr)
+        if reasons := b.reasons.get(pr):
+            actions[i] = replace(action, held_by=tuple(dict.fromkeys(reasons)))
     if mode == "full-audit":
         actions.append(
             Action(
@@ -224,6 +233,7 @@ def plan(
     )
     if not actions and not notes:
         notes.append("nothing to do" if analyses else "no open pull requests")
+    notes = [*queue.notes, *notes]  # e.g. the gateway could not fetch every file of a PR
     return Plan(
         repo=queue.repo,
         mode=mode,

@@ -185,3 +185,22 @@ def test_unknown_mode_is_refused():
 def test_bad_plan_files_are_reported(data, message):
     with pytest.raises(plan_json.PlanFormatError, match=message):
         plan_json.from_dict(data)
+
+
+def test_a_pr_that_only_gets_a_label_still_says_why_it_is_not_merged():
+    draft = ready_pr(1, draft=True)  # full-audit labels it "enhancement", but it cannot merge
+    p = plan(queue(draft), "full-audit", SETTINGS, NOW)
+    label = next(a for a in p.actions if a.kind == "label")
+    assert label.pr == 1
+    assert label.held_by == ("draft",)
+    assert plan_json.to_dict(p)["actions"][0]["held_by"] == ["draft"]
+    assert plan_json.from_dict(plan_json.to_dict(p)) == p
+
+
+def test_a_merged_pr_carries_no_held_by_and_queue_notes_reach_the_plan():
+    from dataclasses import replace as dc_replace
+
+    q = dc_replace(queue(ready_pr(1)), notes=("#1 changes more than 100 files; only the first 100 were read",))
+    p = plan(q, "merge-only", SETTINGS, NOW)
+    assert p.actions[0].held_by == ()
+    assert p.notes == ("#1 changes more than 100 files; only the first 100 were read",)
