@@ -37,8 +37,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from lbconsole.auth import without_tokens
 from lbconsole.core.plan import Action, Plan
+from lbconsole.core.planner import NEEDS_REBASE
 from lbconsole.core.settings import Settings
+from lbconsole.engine import scan_model
 from lbconsole.engine.audit import AuditLog
 from lbconsole.engine.logbus import LogBus
 from lbconsole.errors import AuthError, GatewayError, LbError, RateLimited, Unreachable, UsageError
@@ -46,8 +49,7 @@ from lbconsole.github.api import Comment, Gateway, PullFile, PullSnapshot
 from lbconsole.redact import redact
 
 CONFLICT_MARKER = "<!-- lbconsole:conflict -->"
-SCAN_MARKER = "<!-- lbconsole:scan -->"
-NEEDS_REBASE = "needs-rebase"
+SCAN_MARKER = scan_model.MARKER
 SECURITY_REVIEW = "security-review"
 SCAN_CONTEXT = "lbconsole/security-scan"
 SIGNIFICANT = frozenset({"high", "medium"})
@@ -64,12 +66,6 @@ OUTCOMES: tuple[str, ...] = ("done", "stale", "skipped", "failed", "cancelled", 
 """Every outcome: `planned` is a dry run's."""
 
 T = TypeVar("T")
-
-
-TOKEN_VARIABLES = frozenset(
-    {"LBCONSOLE_TOKEN", "GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"}
-)
-"""Never passed to `security.commands`: they read untrusted PR content and need no write token."""
 
 
 def _utcnow() -> datetime:
@@ -480,7 +476,7 @@ class _Run:
             self.bus.emit("scan", "scan commands configured but this scanner cannot run them", "warning", n)
             return list(commands)
         env = {
-            **{k: v for k, v in os.environ.items() if k not in TOKEN_VARIABLES},
+            **without_tokens(os.environ),  # scanners read untrusted PR content: no write token
             "LBCONSOLE_REPO": self.plan.repo,
             "LBCONSOLE_PR": str(n),
             "LBCONSOLE_HEAD_SHA": sha,

@@ -15,6 +15,10 @@ SEVERITY_RANK: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
 """Sort order of severities: most severe first."""
 
 
+MARKER = "<!-- lbconsole:scan -->"
+"""Hidden marker of the one scan summary comment (looked for before posting again)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One thing a reviewer should look at in a pull request."""

@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from lbconsole.auth import without_tokens
 from lbconsole.engine.scan_model import Finding, Severity
 from lbconsole.engine.scan_patch import AddedLine
 
@@ -67,7 +68,6 @@ _SAME_AS_BUILTIN = {
 }
 """zizmor audits that repeat a built-in finding on the same line are dropped."""
 
-_TOKEN_ENV = ("GH_TOKEN", "GITHUB_TOKEN", "ZIZMOR_GITHUB_TOKEN")
 
 
 def is_workflow_file(path: str) -> bool:
@@ -146,7 +146,7 @@ def run_zizmor(
     """
     findings: list[Finding] = []
     skipped: list[str] = []
-    env = {k: v for k, v in os.environ.items() if k not in _TOKEN_ENV}
+    env = without_tokens(os.environ)
     env["NO_COLOR"] = "1"
     with tempfile.TemporaryDirectory(prefix="lbconsole-zizmor-") as tmp:
         root = Path(tmp)

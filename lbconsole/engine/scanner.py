@@ -20,7 +20,7 @@ from pathlib import PurePosixPath
 
 from lbconsole.engine import scan_workflows
 from lbconsole.engine.scan_commands import run_commands
-from lbconsole.engine.scan_model import Finding, ScanReport, Severity, redact
+from lbconsole.engine.scan_model import MARKER, Finding, ScanReport, Severity, redact
 from lbconsole.engine.scan_patch import AddedLine, added_file_diff, added_lines, unified_diff
 from lbconsole.engine.scan_secrets import find_secrets
 from lbconsole.github.api import PullFile
@@ -37,7 +37,6 @@ __all__ = [
     "scan",
 ]
 
-MARKER = "<!-- lbconsole:scan -->"
 """First line of the summary comment; finds the comment to update instead of adding one."""
 
 MAX_FETCHED_BYTES = 2_000_000
