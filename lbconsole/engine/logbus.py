@@ -17,6 +17,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from typing import Any, TextIO
 
+from lbconsole.redact import redact as redact_text
+
 LEVELS: tuple[str, ...] = ("debug", "info", "warning", "error")
 """Record levels, least severe first."""
 
@@ -109,13 +111,6 @@ def format_line(record: LogRecord, *, tz: tzinfo | None = None, clock: str | Non
     return " ".join(parts)
 
 
-def _redactor() -> Callable[..., str]:
-    # Imported lazily: the redaction module is shared with auth and the gateway.
-    from lbconsole.redact import redact
-
-    return redact
-
-
 class LogBus:
     """Thread-safe fan-out of redacted log records to subscribers.
 
@@ -164,7 +159,7 @@ class LogBus:
 
     def redact(self, text: str) -> str:
         """`text` with every token shape and every registered secret masked."""
-        return _redactor()(text, self._secrets)
+        return redact_text(text, self._secrets)
 
     def emit(
         self,
