@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from lbconsole.core.settings import Settings
     from lbconsole.github.gateway import GitHubGateway
 
-REPO_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 DEMO_REPO = "acme/rocket"
 
 
@@ -39,7 +38,9 @@ def _now() -> datetime:
 
 def validate_repo(repo: str) -> str:
     """`owner/name`, or a UsageError that shows the expected form."""
-    if not REPO_PATTERN.match(repo) or repo.endswith((".git", "/.", "/..")):
+    from lbconsole.core.settings import REPO_PATTERN
+
+    if not re.fullmatch(REPO_PATTERN, repo):
         raise UsageError(f"malformed repository {repo!r}: expected OWNER/NAME, e.g. acme/rocket")
     return repo
 

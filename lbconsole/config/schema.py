@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from lbconsole.core.settings import MERGE_METHODS, OTHER
+from lbconsole.core.settings import MERGE_METHODS, OTHER, REPO_PATTERN
 
 Kind = Literal["int", "float", "bool", "str", "list", "table"]
 """How `config set` parses a raw value for the key."""
@@ -205,7 +205,7 @@ SECTIONS: dict[str, dict[str, Field]] = {
         "repo": Field(
             "str",
             string(
-                pattern=r"[A-Za-z0-9](?:[A-Za-z0-9-]*)/[A-Za-z0-9._-]+",
+                pattern=REPO_PATTERN,
                 expect='must be "owner/name" (or empty: detect it from the git remote)',
             ),
         ),

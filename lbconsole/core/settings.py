@@ -13,6 +13,9 @@ MODES: tuple[str, ...] = ("auto", "security-only", "merge-only", "conflict-resol
 
 MERGE_METHODS: tuple[str, ...] = ("squash", "merge", "rebase")
 
+REPO_PATTERN = r"(?P<owner>[A-Za-z0-9][A-Za-z0-9-]{0,38})/(?P<name>(?!\.{1,2}$)(?![^/]*\.git$)[A-Za-z0-9._-]{1,100})"
+"""`owner/name` as GitHub allows it (no `.git` suffix, not `.` or `..`); matched whole."""
+
 
 @dataclass(frozen=True, slots=True)
 class GithubSettings:

@@ -19,15 +19,15 @@ from typing import Any
 import httpx
 
 from lbconsole.core.models import PullRequest, Queue
-from lbconsole.core.settings import MERGE_METHODS, GithubSettings
+from lbconsole.core.settings import MERGE_METHODS, REPO_PATTERN, GithubSettings
 from lbconsole.errors import GatewayError, UsageError
 from lbconsole.github import translate
 from lbconsole.github.api import Comment, MergeResult, PullFile, PullSnapshot, RateLimit, WaitCallback
 from lbconsole.github.client import GitHubClient
 from lbconsole.github.queries import OPEN_PULLS, PAGE_SIZE
 
-REPO_PATTERN = re.compile(r"^(?P<owner>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/(?P<name>[A-Za-z0-9._-]{1,100})$")
-"""GitHub's rules for an owner login and a repository name."""
+REPO = re.compile(REPO_PATTERN)
+"""GitHub's rules for an owner login and a repository name (shared with the config and the CLI)."""
 
 STATUS_STATES = ("success", "failure", "error", "pending")
 MAX_FILE_PAGES = 30
@@ -45,8 +45,8 @@ def parse_repo(repo: str) -> tuple[str, str]:
     text = repo.strip()
     if text.endswith(".git"):
         text = text[:-4]
-    match = REPO_PATTERN.match(text)
-    if match is None or match["name"] in (".", ".."):
+    match = REPO.fullmatch(text)
+    if match is None:
         raise UsageError(f"repository {repo!r} is not of the form owner/name (e.g. octocat/hello-world)")
     return match["owner"], match["name"]
 

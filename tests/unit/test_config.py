@@ -387,3 +387,15 @@ def test_apply_overrides() -> None:
     assert apply_overrides(settings) is settings
     with pytest.raises(ConfigError, match=r'^--repo: must be "owner/name"'):
         apply_overrides(Settings(), repo="octo")
+
+
+@pytest.mark.parametrize("repo", ["acme/rocket.git", "a" * 40 + "/x", "acme/..", "acme/rocket/x"])
+def test_the_config_refuses_repositories_the_cli_would_refuse(repo):
+    from lbconsole.cli import validate_repo
+    from lbconsole.config.schema import SECTIONS
+    from lbconsole.errors import UsageError
+
+    _, problem = SECTIONS["github"]["repo"].check(repo)
+    assert problem is not None
+    with pytest.raises(UsageError):
+        validate_repo(repo)
