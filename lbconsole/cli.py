@@ -81,7 +81,7 @@ def load_settings(args: argparse.Namespace, warnings: list[str] | None = None) -
         args: the parsed command line (`--config`, limit overrides).
         warnings: where to put the problems (the console shows them); None prints them to stderr.
     """
-    from lbconsole.config.load import load_settings as load
+    from lbconsole.config.load import load
 
     result = load(getattr(args, "config", None))
     if result.problems:

@@ -10,7 +10,6 @@ gateway so `auth status` can name the token's user. Tokens are never printed.
 from __future__ import annotations
 
 import argparse
-import functools
 import getpass
 import os
 import sys
@@ -26,18 +25,6 @@ from lbconsole.errors import AuthError, LbError
 from lbconsole.redact import redact
 
 Command = Callable[[argparse.Namespace], int]
-
-
-def _handles_errors(command: Command) -> Command:
-    @functools.wraps(command)
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return command(args)
-        except LbError as error:
-            print(f"error: {redact(str(error))}", file=sys.stderr)
-            return error.exit_code
-
-    return run
 
 
 def _env(args: argparse.Namespace) -> Mapping[str, str]:
@@ -61,7 +48,6 @@ def _effective(args: argparse.Namespace) -> Settings:
 # --- config -----------------------------------------------------------------
 
 
-@_handles_errors
 def config_path(args: argparse.Namespace) -> int:
     """`config path`: where the config file is (and, with --all, the other directories)."""
     found = paths.AppPaths.resolve(_env(args), explicit_config=getattr(args, "config", None))
@@ -77,21 +63,18 @@ def config_path(args: argparse.Namespace) -> int:
     return 0
 
 
-@_handles_errors
 def config_show(args: argparse.Namespace) -> int:
     """`config show`: every effective setting, as TOML."""
     print(dumps(settings_to_toml_dict(_load(args).settings)), end="")
     return 0
 
 
-@_handles_errors
 def config_get(args: argparse.Namespace) -> int:
     """`config get KEY`: one effective value (strings bare, the rest as TOML)."""
     print(format_value(get_value(_load(args).settings, args.key)))
     return 0
 
 
-@_handles_errors
 def config_set(args: argparse.Namespace) -> int:
     """`config set KEY VALUE`: change one key in the file, after validating the result."""
     file = paths.config_file(_env(args), explicit=getattr(args, "config", None))
@@ -100,7 +83,6 @@ def config_set(args: argparse.Namespace) -> int:
     return 0
 
 
-@_handles_errors
 def config_validate(args: argparse.Namespace) -> int:
     """`config validate`: every problem of the file, one per line; exit 2 when any."""
     result = load(getattr(args, "config", None), env=_env(args))
@@ -129,7 +111,6 @@ def _env_note(env: Mapping[str, str]) -> str | None:
     return f"note: {name} is set and takes precedence over the keyring" if name else None
 
 
-@_handles_errors
 def auth_login(args: argparse.Namespace) -> int:
     """`auth login`: store a token in the OS keyring (stdin with --with-token, else a hidden prompt)."""
     api_url = _api_url(args)
@@ -160,7 +141,6 @@ def auth_login(args: argparse.Namespace) -> int:
     return 0
 
 
-@_handles_errors
 def auth_status(args: argparse.Namespace) -> int:
     """`auth status`: where the token comes from and whose it is; never the token."""
     api_url = _api_url(args)
@@ -188,7 +168,6 @@ def auth_status(args: argparse.Namespace) -> int:
     return 0
 
 
-@_handles_errors
 def auth_logout(args: argparse.Namespace) -> int:
     """`auth logout`: remove the stored token from the OS keyring."""
     host = auth.api_host(_api_url(args))

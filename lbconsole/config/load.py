@@ -267,8 +267,6 @@ def load(path: Path | str | None = None, *, env: Mapping[str, str] = os.environ)
     return LoadResult(settings, problems, file, exists=True)
 
 
-load_settings = load
-"""Alias of `load` (the name the CLI imports)."""
 
 
 def apply_overrides(settings: Settings, *, repo: str | None = None, api_url: str | None = None) -> Settings:
