@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from keyring.backends import fail, null
 
 from lbconsole.cli import main
 from lbconsole.config.commands import register
-from lbconsole.errors import AuthError
+from lbconsole.errors import AuthError, LbError
 from lbconsole.redact import forget_secrets
 
 TOKEN = "ghp_" + "S3cr3t" * 6
@@ -76,7 +77,11 @@ def run(argv: list[str], whoami: Any = None) -> int:
     args = parser.parse_args(argv)
     if whoami is not None:
         args.whoami = whoami
-    result: int = args.func(args)
+    try:
+        result: int = args.func(args)
+    except LbError as error:  # what lbconsole.cli.main does with it
+        print(f"lbconsole: error: {error}", file=sys.stderr)
+        return error.exit_code
     return result
 
 
