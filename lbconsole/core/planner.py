@@ -13,6 +13,7 @@ from datetime import datetime
 from lbconsole.core.analysis import Analysis, analyze
 from lbconsole.core.models import Mergeable, MergeState, Queue
 from lbconsole.core.plan import Action, Plan, Skipped
+from lbconsole.core.readiness import UNKNOWN_REASON, blocking_labels, is_conflicting
 from lbconsole.core.report import render_report
 from lbconsole.core.settings import MODES, OTHER, Settings
 
@@ -86,19 +87,19 @@ def _conflict_stage(b: _Builder, mode: str) -> None:
     used = 0
     for a in b.analyses:
         pr = a.pr
-        conflicting = pr.mergeable is Mergeable.CONFLICTING or pr.merge_state is MergeState.DIRTY
+        conflicting = is_conflicting(pr)
         behind = pr.merge_state is MergeState.BEHIND and not conflicting
         if not (conflicting or behind):
             if mode == "conflict-resolution":
                 if pr.mergeable is Mergeable.UNKNOWN:
-                    b.why(a, "mergeability unknown (GitHub is computing it)")
+                    b.why(a, UNKNOWN_REASON)
                 else:
                     b.why(a, "no conflict: up to date with the base branch")
             continue
         if pr.draft:
             b.why(a, "draft")
             continue
-        held = [label for label in b.settings.merge.blocking_labels if pr.has_label(label)]
+        held = blocking_labels(pr, b.settings.merge)
         if held:
             b.why(a, *(f'blocking label "{label}"' for label in held))
             continue

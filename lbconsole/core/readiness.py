@@ -37,6 +37,16 @@ def _folded(names: tuple[str, ...]) -> frozenset[str]:
     return frozenset(name.casefold() for name in names)
 
 
+def is_conflicting(pr: PullRequest) -> bool:
+    """GitHub says the PR conflicts with its base (mergeable CONFLICTING or merge state DIRTY)."""
+    return pr.mergeable is Mergeable.CONFLICTING or pr.merge_state is MergeState.DIRTY
+
+
+def blocking_labels(pr: PullRequest, policy: MergePolicy) -> list[str]:
+    """The policy's blocking labels that `pr` carries, as the policy spells them."""
+    return [label for label, key in _keys(policy.blocking_labels) if key in pr.label_keys]
+
+
 def assess(pr: PullRequest, category: str, policy: MergePolicy) -> Readiness:
     """Assess `pr` against the merge policy.
 
@@ -53,10 +63,10 @@ def assess(pr: PullRequest, category: str, policy: MergePolicy) -> Readiness:
     met: list[str] = []
     if pr.draft or pr.merge_state is MergeState.DRAFT:
         reasons.append("draft")
-    blocking = [label for label, key in _keys(policy.blocking_labels) if key in pr.label_keys]
+    blocking = blocking_labels(pr, policy)
     reasons.extend(f'blocking label "{label}"' for label in blocking)
 
-    conflict = pr.mergeable is Mergeable.CONFLICTING or pr.merge_state is MergeState.DIRTY
+    conflict = is_conflicting(pr)
     if conflict:
         reasons.append("merge conflict with the base branch")
     elif pr.mergeable is Mergeable.UNKNOWN:
