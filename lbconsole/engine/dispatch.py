@@ -11,7 +11,10 @@ correlation id in the run name (the workflow's ``run-name`` carries it).
 status change to the log bus (source ``workflow``, ``job`` = the job's name),
 and as each job completes fetches its log once and streams its lines into
 the bus with their own timestamps. GitHub's public API has no live log: while
-a job runs, the follower says so once instead of pretending to stream.
+a job runs, the follower says so once instead of pretending to stream. The
+log blob lags the job's completion a little, so a 404 is tried again at the
+next polls (`LOG_ATTEMPTS` in all, the follower polling on past the run's end
+for it) before the log is reported missing, once.
 
 `register` adds the ``dispatch`` and ``runs`` sub-commands.
 """
@@ -30,10 +33,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from lbconsole.engine.logbus import LogBus, LogRecord
-from lbconsole.errors import AuthError, ConfigError, GatewayError, LbError, UsageError
+from lbconsole.errors import AuthError, ConfigError, GatewayError, LbError, RateLimited, UsageError
 
 if TYPE_CHECKING:  # githubkit is imported only when a command runs (fast `lbconsole --help`)
-    from lbconsole.github.actions import ActionsApi, DispatchRefused, JobInfo, RunInfo, StepInfo
+    from lbconsole.github.actions import ActionsApi, JobInfo, RunInfo, StepInfo
 
 SOURCE = "workflow"
 """Log-bus source of every record the follower emits."""
@@ -42,10 +45,17 @@ DEFAULT_POLL_S = 3.0
 FIND_ATTEMPTS = 10
 """How many times the run list is polled for a run dispatched without run details."""
 FIND_INTERVAL_S = 2.0
+LOG_ATTEMPTS = 5
+"""Polls at which a completed job's log is asked for while GitHub answers 404 (its blob lags the job)."""
+
+REFUSALS = frozenset({400, 403, 404, 422})
+"""Statuses of a dispatch GitHub refused, which `Dispatcher.dispatch` words for a user (or retries: 400)."""
 
 SUCCESS_CONCLUSIONS = frozenset({"success", "neutral", "skipped"})
 
 _LOG_TIME = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) ?(.*)$")
+_ANSWERED = re.compile(r"^GitHub answered \d{3} to [A-Z]+ \S+: ")
+"""The head `GitHubClient` puts before GitHub's own message."""
 _COMMAND = re.compile(r"^##\[(group|endgroup|error|warning|notice|debug|section|command)\](.*)$")
 
 Sleep = Callable[[float], None]
@@ -194,8 +204,6 @@ class Dispatcher:
             LbError: the run did not show up in the run list in time.
             GatewayError: anything else GitHub or the network did.
         """
-        from lbconsole.github.actions import DispatchRefused
-
         correlation_id = correlation_id or new_correlation_id()
         branch = ref or self.api.default_branch()
         inputs = dispatch_inputs(
@@ -212,17 +220,22 @@ class Dispatcher:
         )
         try:
             answer = self.api.dispatch(self.workflow, branch, inputs, return_run_details=True)
-        except DispatchRefused as exc:
-            if exc.status != 400 and not (exc.status == 422 and "return_run_details" in exc.github_message):
+        except GatewayError as exc:
+            if not _refused(exc):
+                raise
+            said = _github_said(exc)
+            if exc.status != 400 and not (exc.status == 422 and "return_run_details" in said):
                 raise self._explain(exc, branch) from exc
             say(
-                f"GitHub refused return_run_details ({exc.status}: {exc.github_message}); "
+                f"GitHub refused return_run_details ({exc.status}: {said}); "
                 "dispatching again without it (older GitHub Enterprise)",
                 "warning",
             )
             try:
                 answer = self.api.dispatch(self.workflow, branch, inputs, return_run_details=False)
-            except DispatchRefused as again:
+            except GatewayError as again:
+                if not _refused(again):
+                    raise
                 raise self._explain(again, branch) from again
         if answer.run_id is not None:
             html_url = answer.html_url or self._run_url(answer.run_id)
@@ -236,18 +249,19 @@ class Dispatcher:
     def _run_url(self, run_id: int) -> str:
         return f"https://github.com/{self.api.repo}/actions/runs/{run_id}"
 
-    def _explain(self, exc: DispatchRefused, ref: str) -> LbError:
+    def _explain(self, exc: GatewayError, ref: str) -> LbError:
         repo = self.api.repo
+        said = _github_said(exc)
         if exc.status == 404:
             return ConfigError(
                 f"workflow {self.workflow} not found in {repo}: run `lbconsole workflow init` and push it "
                 f"(or the token cannot see {repo})"
             )
         if exc.status == 403:
-            return AuthError(f"the token lacks actions:write (needed to dispatch workflows): {exc.github_message}")
+            return AuthError(f"the token lacks actions:write (needed to dispatch workflows): {said}")
         if exc.status == 422:
-            return UsageError(f"GitHub refused to dispatch {self.workflow} on {ref!r}: {exc.github_message}")
-        return GatewayError(f"GitHub refused to dispatch {self.workflow}: {exc.github_message}", status=exc.status)
+            return UsageError(f"GitHub refused to dispatch {self.workflow} on {ref!r}: {said}")
+        return GatewayError(f"GitHub refused to dispatch {self.workflow}: {said}", status=exc.status)
 
     def _find(self, correlation_id: str) -> RunInfo:
         for attempt in range(self.find_attempts):
@@ -330,6 +344,9 @@ class _Follower:
         self.steps: dict[tuple[int, int], tuple[str, str | None]] = {}
         self.announced_running: set[int] = set()
         self.logs_fetched: set[int] = set()
+        """Jobs whose log was streamed or reported missing: never asked for again."""
+        self.log_misses: dict[int, int] = {}
+        """404s so far per job whose log GitHub has not published yet."""
 
     def _default_sleep(self, seconds: float) -> None:
         if self.cancel is not None:
@@ -343,24 +360,26 @@ class _Follower:
     def run(self) -> RunResult:
         run = self.api.get_run(self.run_id)
         self.bus.emit(SOURCE, f"following run {run.id} ({run.title}): {run.html_url}")
-        jobs: list[JobInfo] = []
         while True:
             if not run.completed:
                 self._note_run(run)
             jobs = self.api.list_jobs(self.run_id)
             for job in jobs:
                 self._note_job(job)
-            if run.completed:
-                for job in jobs:  # a job the run completed without marking (GitHub lags): its log all the same
-                    if job.id not in self.logs_fetched and job.completed:
-                        self._fetch_log(job)
+            # a completed run is finished once every completed job's log is in (or given up on)
+            if run.completed and not any(job.completed and job.id not in self.logs_fetched for job in jobs):
                 return self._finish(run, jobs)
             if self._cancelled():
-                return self._stop(run, jobs)
+                return self._end(run, jobs)
             self.sleep(self.poll_s)
             if self._cancelled():
-                return self._stop(run, jobs)
-            run = self.api.get_run(self.run_id)
+                return self._end(run, jobs)
+            if not run.completed:
+                run = self.api.get_run(self.run_id)
+
+    def _end(self, run: RunInfo, jobs: list[JobInfo]) -> RunResult:
+        """Where a cancel leaves following: a completed run is finished (some logs unread), else stopped."""
+        return self._finish(run, jobs) if run.completed else self._stop(run, jobs)
 
     def _note_run(self, run: RunInfo) -> None:
         state = (run.status, run.conclusion)
@@ -408,12 +427,17 @@ class _Follower:
         )
 
     def _fetch_log(self, job: JobInfo) -> None:
-        self.logs_fetched.add(job.id)
         try:
             text = self.api.job_log(job.id)
         except GatewayError as exc:
+            if exc.status == 404 and not isinstance(exc, RateLimited):
+                misses = self.log_misses[job.id] = self.log_misses.get(job.id, 0) + 1
+                if misses < LOG_ATTEMPTS:
+                    return  # GitHub publishes the log a moment after the job completes: ask at the next poll
+            self.logs_fetched.add(job.id)
             self.bus.emit(SOURCE, f"log of job {job.name} not available: {exc.message}", "warning", job=job.name)
             return
+        self.logs_fetched.add(job.id)
         lines = text.splitlines()
         self.bus.emit(SOURCE, f"log of job {job.name} ({len(lines)} lines, final):", job=job.name)
         for raw in lines:
@@ -435,6 +459,16 @@ class _Follower:
             SOURCE, f"stopped following run {run.id} ({run.status}); it goes on on GitHub: {run.html_url}", "warning"
         )
         return RunResult(run.id, run.status, run.conclusion, run.html_url, tuple(jobs), stopped=True)
+
+
+def _refused(exc: GatewayError) -> bool:
+    """Whether a dispatch's error is GitHub refusing it (not a rate limit, not the network)."""
+    return exc.status in REFUSALS and not isinstance(exc, RateLimited)
+
+
+def _github_said(exc: GatewayError) -> str:
+    """GitHub's own message in a `GitHubClient` error, without the client's "GitHub answered N to ...: "."""
+    return _ANSWERED.sub("", exc.message, count=1)
 
 
 def _describe(status: str, conclusion: str | None) -> str:

@@ -10,10 +10,10 @@ Two GitHub details shape this module:
 * ``POST .../dispatches`` with ``return_run_details: true`` (GitHub, 2026)
   answers 200 with ``workflow_run_id``, ``run_url`` and ``html_url``.
   githubkit's request-body model does not know the field, so the request is
-  sent raw through ``github.request``. Refusals (400, 403, 404, 422) raise
-  `DispatchRefused`, carrying GitHub's own message, so the caller can retry
-  without the field (older GitHub Enterprise answers 400 to it) and word the
-  other errors for a user.
+  sent raw through ``github.request``. A refusal (400, 403, 404, 422) is an
+  ordinary `GatewayError` from `GitHubClient` (its status, GitHub's own
+  message, the token redacted); the dispatcher words it for a user, and
+  retries without the field on a 400 (older GitHub Enterprise).
 * ``GET .../actions/jobs/{id}/logs`` answers 302 to a short-lived plain-text
   URL; githubkit follows redirects (and httpx drops the token when the
   redirect leaves the API host).
@@ -26,36 +26,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from githubkit.exception import RateLimitExceeded, RequestFailed
 from githubkit.response import Response
 
 from lbconsole.errors import GatewayError
-from lbconsole.github.client import GitHubClient, github_message, redact
+from lbconsole.github.client import GitHubClient
 
-REFUSALS = frozenset({400, 403, 404, 422})
-"""Statuses of a dispatch that `DispatchRefused` reports with GitHub's message."""
-
-
-class DispatchRefused(GatewayError):
-    """GitHub refused a workflow dispatch (400, 403, 404 or 422).
-
-    Attributes:
-        status: the HTTP status.
-        github_message: GitHub's own explanation, one line.
-    """
-
-    def __init__(self, message: str, *, status: int, github_message: str) -> None:
-        super().__init__(message, status=status)
-        self.github_message = github_message
-
-
-class _Refusal(Exception):
-    """Raised inside a `GitHubClient.call` sender, so `call` does not translate it."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+PER_PAGE = 100
+"""Page size of the lists read whole (workflows, a run's jobs)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,12 +236,27 @@ class ActionsApi:
     def _rest(self) -> Any:
         return self.client.github.rest
 
-    def _get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+    def _fetch(self, path: str, params: Mapping[str, Any] | None = None) -> Response[Any]:
         url = f"/repos/{self.owner}/{self.name}{path}"
-        response = self.client.call(
+        return self.client.call(
             lambda: self.client.github.request("GET", url, params=dict(params or {}), headers=self.client.headers())
         )
-        return self.client.json(response)
+
+    def _get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        return self.client.json(self._fetch(path, params))
+
+    def _all(self, path: str, key: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Every item of a paginated list wrapped under `key`, following GitHub's Link header."""
+
+        def fetch(page: int) -> Response[Any]:
+            return self._fetch(path, {**(params or {}), "per_page": PER_PAGE, "page": page})
+
+        return [
+            item
+            for items in self.client.pages(fetch, per_page=PER_PAGE, key=key)
+            for item in items
+            if isinstance(item, dict)
+        ]
 
     # -- repository ------------------------------------------------------------------
 
@@ -280,16 +272,7 @@ class ActionsApi:
 
     def list_workflows(self) -> list[WorkflowInfo]:
         """Every workflow of the repository (all pages)."""
-        found: list[WorkflowInfo] = []
-        for page in range(1, 11):
-            body = self._get("/actions/workflows", {"per_page": 100, "page": page})
-            items = body.get("workflows") if isinstance(body, dict) else None
-            if not isinstance(items, list):
-                raise GatewayError(f"GitHub's workflow list of {self.repo} has no 'workflows'")
-            found += [workflow_info(w) for w in items if isinstance(w, dict)]
-            if len(items) < 100:
-                break
-        return found
+        return [workflow_info(w) for w in self._all("/actions/workflows", "workflows")]
 
     def get_workflow(self, workflow: str | int) -> WorkflowInfo:
         """One workflow by id or file name; GatewayError(status=404) when it does not exist."""
@@ -319,37 +302,18 @@ class ActionsApi:
             `DispatchAnswer` with ``run_id=None`` on 204 No Content.
 
         Raises:
-            DispatchRefused: 400, 403, 404 or 422, with GitHub's message.
-            GatewayError: anything else `GitHubClient.call` raises.
+            GatewayError: GitHub's refusal (400, 403, 404, 422: ``status`` and
+                GitHub's message) or anything else `GitHubClient.write` raises.
         """
         url = f"/repos/{self.owner}/{self.name}/actions/workflows/{workflow}/dispatches"
         body: dict[str, Any] = {"ref": ref, "inputs": dict(inputs)}
         if return_run_details:
             body["return_run_details"] = True
-
-        def send() -> Response[Any]:
-            try:
-                response: Response[Any] = self.client.github.request(
-                    "POST", url, json=body, headers=self.client.headers({"Content-Type": "application/json"})
-                )
-            except RateLimitExceeded:
-                raise
-            except RequestFailed as exc:
-                status = exc.response.status_code
-                if status in REFUSALS:
-                    raise _Refusal(status, github_message(exc.response.raw_response)) from exc
-                raise
-            return response
-
-        try:
-            response = self.client.write(send)
-        except _Refusal as refusal:
-            message = redact(refusal.message, None)
-            raise DispatchRefused(
-                f"GitHub answered {refusal.status} to POST {url}: {message}",
-                status=refusal.status,
-                github_message=message,
-            ) from None
+        response: Response[Any] = self.client.write(
+            lambda: self.client.github.request(
+                "POST", url, json=body, headers=self.client.headers({"Content-Type": "application/json"})
+            )
+        )
         raw = response.raw_response
         if raw.status_code == 204 or not raw.content:
             return DispatchAnswer(run_id=None)
@@ -394,17 +358,7 @@ class ActionsApi:
 
     def list_jobs(self, run_id: int) -> list[JobInfo]:
         """The jobs of the run's latest attempt, with their steps (all pages)."""
-        jobs: list[JobInfo] = []
-        for page in range(1, 11):
-            body = self._get(f"/actions/runs/{run_id}/jobs", {"filter": "latest", "per_page": 100, "page": page})
-            items = body.get("jobs") if isinstance(body, dict) else None
-            if not isinstance(items, list):
-                raise GatewayError(f"GitHub's job list of run {run_id} has no 'jobs'")
-            jobs += [job_info(j) for j in items if isinstance(j, dict)]
-            total = body.get("total_count")
-            if len(items) < 100 or (isinstance(total, int) and len(jobs) >= total):
-                break
-        return jobs
+        return [job_info(j) for j in self._all(f"/actions/runs/{run_id}/jobs", "jobs", {"filter": "latest"})]
 
     def job_log(self, job_id: int) -> str:
         """A finished job's plain-text log (the 302 to the log URL is followed)."""

@@ -447,18 +447,20 @@ class GitHubClient:
                 body without ``data``; plus everything `call` raises.
         """
 
+        body: Any = None
+
         def send() -> Response[Any]:
+            nonlocal body
             response: Response[Any] = self.github.request(
                 "POST", self.graphql_url, json={"query": query, "variables": variables}
             )
-            body = self.json(response)
+            body = self.json(response)  # decoded once: the answer below reads this
             errors = body.get("errors") if isinstance(body, dict) else None
             if errors and any(isinstance(e, dict) and e.get("type") in ("RATE_LIMIT", "RATE_LIMITED") for e in errors):
                 raise PrimaryRateLimitExceeded(response, timedelta(0))
             return response
 
-        response = self.call(send)
-        body = self.json(response)
+        self.call(send)
         if not isinstance(body, dict):
             raise GatewayError("GitHub's GraphQL answer is not a JSON object")
         errors = body.get("errors")
@@ -484,7 +486,12 @@ class GitHubClient:
         return login
 
     def pages(
-        self, fetch: Callable[[int], Response[Any]], *, per_page: int = 100, max_pages: int = 100
+        self,
+        fetch: Callable[[int], Response[Any]],
+        *,
+        per_page: int = 100,
+        max_pages: int = 100,
+        key: str | None = None,
     ) -> Iterator[list[Any]]:
         """Yield each page of a paginated REST list.
 
@@ -495,12 +502,16 @@ class GitHubClient:
             fetch: fetches page N (1-based) through `call`.
             per_page: the page size requested.
             max_pages: stop after this many pages (GitHub caps some lists).
+            key: for a list wrapped in an object (``{"total_count": 3,
+                "jobs": [...]}``), the key that holds it; None: the body is the list.
         """
         for page in range(1, max_pages + 1):
             response = fetch(page)
-            items = self.json(response)
+            body = self.json(response)
+            items = body.get(key) if key is not None and isinstance(body, dict) else body
             if not isinstance(items, list):
-                raise GatewayError(f"GitHub's answer to {_describe(response.raw_request)} is not a list")
+                what = "is not a list" if key is None else f"has no {key!r} list"
+                raise GatewayError(f"GitHub's answer to {_describe(response.raw_request)} {what}")
             yield items
             links = response.raw_response.links
             if "link" in response.headers:

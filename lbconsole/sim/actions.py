@@ -29,7 +29,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
 from weakref import WeakKeyDictionary
 
 from starlette.concurrency import run_in_threadpool
@@ -37,16 +36,27 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from lbconsole.core.settings import MODES
 from lbconsole.sim import shapes
-from lbconsole.sim.http import json_body
+from lbconsole.sim.http import (
+    Answer,
+    api_base,
+    check_repo,
+    error,
+    json_body,
+    paginate,
+    read_body,
+    request_json,
+    template_of,
+)
 from lbconsole.sim.state import SimError, SimState
 
 ORCHESTRATOR_FILE = "lambda-bot.yml"
 ORCHESTRATOR_NAME = "ΛBot orchestrator"
-MODES: tuple[str, ...] = ("auto", "security-only", "merge-only", "conflict-resolution", "full-audit")
 DOCS = "https://docs.github.com/rest/actions"
 
-Handler = Callable[[Request, SimState, str], Awaitable[Response] | Response]
+Handler = Callable[[Request, SimState, str], Response]
+"""A GitHub route: synchronous and short (the wrapper runs it under the state's lock)."""
 Wrap = Callable[[str, str, Handler, str], Callable[[Request], Awaitable[Response]]]
 
 
@@ -795,39 +805,6 @@ def job_json(sim: SimState, api: str, run: SimRun, job: SimJob) -> dict[str, Any
 # -- routes ---------------------------------------------------------------------------------------
 
 
-class _Json(Response):
-    media_type = "application/json; charset=utf-8"
-
-    def render(self, content: Any) -> bytes:
-        return json.dumps(content, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def _error(status: int, message: str, docs: str = DOCS) -> Response:
-    return _Json({"message": message, "documentation_url": docs, "status": str(status)}, status_code=status)
-
-
-def _page(request: Request, items: list[Any], api_path: str) -> tuple[list[Any], dict[str, str]]:
-    try:
-        per_page = max(1, min(int(request.query_params.get("per_page", 30)), 100))
-        page = max(1, int(request.query_params.get("page", 1)))
-    except ValueError:
-        per_page, page = 30, 1
-    last = max(1, -(-len(items) // per_page))
-    chunk = items[(page - 1) * per_page : page * per_page]
-    links = []
-    params = {k: v for k, v in request.query_params.items() if k not in ("page", "per_page")}
-
-    def link(n: int, rel: str) -> str:
-        query = urlencode({**params, "per_page": per_page, "page": n})
-        return f'<{api_path}?{query}>; rel="{rel}"'
-
-    if page < last:
-        links += [link(page + 1, "next"), link(last, "last")]
-    if page > 1:
-        links += [link(1, "first"), link(page - 1, "prev")]
-    return chunk, ({"Link": ", ".join(links)} if links else {})
-
-
 def _token(request: Request) -> str | None:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() not in ("bearer", "token") or not token.strip():
@@ -845,8 +822,8 @@ def _runs_answer(request: Request, sim: SimState, api: str, runs: list[SimRun]) 
         runs = [r for r in runs if status in (r.status, r.conclusion)]
     if branch:
         runs = [r for r in runs if r.head_branch == branch]
-    chunk, headers = _page(request, runs, f"{api}{request.url.path}")
-    return _Json({"total_count": len(runs), "workflow_runs": [run_json(sim, api, r) for r in chunk]}, headers=headers)
+    chunk, headers = paginate(request, runs)
+    return Answer({"total_count": len(runs), "workflow_runs": [run_json(sim, api, r) for r in chunk]}, headers=headers)
 
 
 def list_workflows(request: Request, sim: SimState, api: str) -> Response:
@@ -854,8 +831,8 @@ def list_workflows(request: Request, sim: SimState, api: str) -> Response:
     actions = ActionsState.of(sim)
     with actions.lock:
         workflows = list(actions.workflows)
-    chunk, headers = _page(request, workflows, f"{api}{request.url.path}")
-    return _Json(
+    chunk, headers = paginate(request, workflows)
+    return Answer(
         {"total_count": len(workflows), "workflows": [workflow_json(sim, api, w) for w in chunk]}, headers=headers
     )
 
@@ -863,18 +840,18 @@ def list_workflows(request: Request, sim: SimState, api: str) -> Response:
 def get_workflow(request: Request, sim: SimState, api: str) -> Response:
     """``GET /repos/{o}/{r}/actions/workflows/{workflow_id}`` (id or file name)."""
     wf = ActionsState.of(sim).workflow(request.path_params["workflow_id"])
-    return _Json(workflow_json(sim, api, wf))
+    return Answer(workflow_json(sim, api, wf))
 
 
-async def dispatch(request: Request, sim: SimState, api: str) -> Response:
+def dispatch(request: Request, sim: SimState, api: str) -> Response:
     """``POST /repos/{o}/{r}/actions/workflows/{workflow_id}/dispatches``."""
     actions = ActionsState.of(sim)
     wf = actions.workflow(request.path_params["workflow_id"])
-    body = await json_body(request)
+    body = request_json(request)
     run = actions.dispatch(wf, body, api=api, token=_token(request), actor=sim.viewer)
     if isinstance(body, dict) and body.get("return_run_details") is True:
         full = sim.full_name
-        return _Json(
+        return Answer(
             {
                 "workflow_run_id": run.id,
                 "run_url": f"{api}/repos/{full}/actions/runs/{run.id}",
@@ -899,7 +876,7 @@ def list_runs(request: Request, sim: SimState, api: str) -> Response:
 def get_run(request: Request, sim: SimState, api: str) -> Response:
     """``GET /repos/{o}/{r}/actions/runs/{run_id}``."""
     run = ActionsState.of(sim).run(int(request.path_params["run_id"]))
-    return _Json(run_json(sim, api, run))
+    return Answer(run_json(sim, api, run))
 
 
 def list_jobs(request: Request, sim: SimState, api: str) -> Response:
@@ -908,8 +885,8 @@ def list_jobs(request: Request, sim: SimState, api: str) -> Response:
     run = actions.run(int(request.path_params["run_id"]))
     with actions.lock:
         jobs = [job_json(sim, api, run, j) for j in run.jobs]
-    chunk, headers = _page(request, jobs, f"{api}{request.url.path}")
-    return _Json({"total_count": len(jobs), "jobs": chunk}, headers=headers)
+    chunk, headers = paginate(request, jobs)
+    return Answer({"total_count": len(jobs), "jobs": chunk}, headers=headers)
 
 
 def job_logs(request: Request, sim: SimState, api: str) -> Response:
@@ -953,26 +930,23 @@ REST: list[tuple[str, str, Handler, str]] = [
 """The GitHub routes, in the shape of the simulator's `REST_ROUTES` (method, path, handler, docs anchor)."""
 
 
-def _template(path: str) -> str:
-    return "/".join(p.split(":")[0] + "}" if p.startswith("{") and ":" in p else p for p in path.split("/"))
-
-
 def _plain_wrap(getter: Callable[[], SimState]) -> Wrap:
-    """A wrapper without the simulator's auth/fault/rate-limit policy (tests, or a bare app)."""
+    """A wrapper without the simulator's auth/fault/rate-limit policy (tests, or a bare app).
+
+    Like `Simulator.endpoint`, it reads the body first and runs the handler under the state's lock.
+    """
 
     def wrap(method: str, template: str, handler: Handler, docs: str) -> Callable[[Request], Awaitable[Response]]:
         async def run(request: Request) -> Response:
             sim = getter()
-            try:
-                if "{owner}" in template and (
-                    request.path_params.get("owner", "").casefold() != sim.owner.casefold()
-                    or request.path_params.get("repo", "").casefold() != sim.name.casefold()
-                ):
-                    raise SimError(404, "Not Found")
-                result = handler(request, sim, str(request.base_url).rstrip("/"))
-                return await result if isinstance(result, Awaitable) else result
-            except SimError as exc:
-                return _error(exc.status, exc.message, f"{DOCS}/{docs}")
+            await read_body(request)
+            with sim.lock:
+                try:
+                    if "{owner}" in template:
+                        check_repo(sim, request)
+                    return handler(request, sim, api_base(request))
+                except SimError as exc:
+                    return error(exc.status, exc.message, f"{DOCS}/{docs}")
 
         return run
 
@@ -1000,7 +974,7 @@ def actions_routes(sim_state_getter: Callable[[], SimState], *, wrap: Wrap | Non
     """
     wrapper = wrap or _plain_wrap(sim_state_getter)
     routes = [
-        Route(path, wrapper(method, _template(path), handler, docs), methods=[method])
+        Route(path, wrapper(method, template_of(path), handler, docs), methods=[method])
         for method, path, handler, docs in REST
     ]
     routes += admin_routes(sim_state_getter)
@@ -1032,7 +1006,7 @@ def admin_routes(sim_state_getter: Callable[[], SimState]) -> list[Route]:
                 state.legacy_dispatch = bool(body["legacy_dispatch"])
             if "step_delay_s" in body:
                 state.step_delay_s = max(0.0, float(body["step_delay_s"]))
-            return _Json(
+            return Answer(
                 {
                     "auto_run": state.auto_run,
                     "legacy_dispatch": state.legacy_dispatch,
@@ -1045,11 +1019,11 @@ def admin_routes(sim_state_getter: Callable[[], SimState]) -> list[Route]:
         state = actions()
         with state.lock:
             state.legacy_dispatch = bool(body.get("enabled", True))
-            return _Json({"enabled": state.legacy_dispatch})
+            return Answer({"enabled": state.legacy_dispatch})
 
     async def reset(request: Request) -> Response:
         actions().reset()
-        return _Json({"ok": True})
+        return Answer({"ok": True})
 
     async def advance(request: Request) -> Response:
         body = await _safe_body(request)
@@ -1069,8 +1043,8 @@ def admin_routes(sim_state_getter: Callable[[], SimState]) -> list[Route]:
         try:
             run = await run_in_threadpool(go)
         except SimError as exc:
-            return _error(exc.status, exc.message)
-        return _Json(_admin_run(run))
+            return error(exc.status, exc.message, DOCS)
+        return Answer(_admin_run(run))
 
     async def wait(request: Request) -> Response:
         state = actions()
@@ -1079,10 +1053,10 @@ def admin_routes(sim_state_getter: Callable[[], SimState]) -> list[Route]:
         try:
             state.run(run_id)
         except SimError as exc:
-            return _error(exc.status, exc.message)
+            return error(exc.status, exc.message, DOCS)
         done = await run_in_threadpool(state.wait, run_id, timeout)
         run = state.run(run_id)
-        return _Json({**_admin_run(run), "timed_out": not done}, status_code=200 if done else 408)
+        return Answer({**_admin_run(run), "timed_out": not done}, status_code=200 if done else 408)
 
     return [
         Route("/_sim/actions/logs/{job_id:int}", log_blob, methods=["GET"]),

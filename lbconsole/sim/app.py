@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import random
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -27,61 +25,25 @@ from starlette.routing import Route
 
 from lbconsole.sim import gql, shapes
 from lbconsole.sim.actions import ActionsState, actions_routes
-from lbconsole.sim.http import api_base, json_body
+from lbconsole.sim.http import (
+    DOCS,
+    Answer,
+    api_base,
+    check_repo,
+    error,
+    json_body,
+    paginate,
+    read_body,
+    request_json,
+    template_of,
+)
 from lbconsole.sim.scenarios import build
 from lbconsole.sim.state import Fault, SimError, SimState
 
-DOCS = "https://docs.github.com/rest"
 RATE_DOCS = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
 
-Handler = Callable[[Request, SimState, str], Awaitable[Response] | Response]
-
-
-class Answer(Response):
-    """A JSON response rendered like GitHub does (compact, UTF-8)."""
-
-    media_type = "application/json; charset=utf-8"
-
-    def render(self, content: Any) -> bytes:
-        return json.dumps(content, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def error(status: int, message: str, docs: str = DOCS, **extra: Any) -> Answer:
-    """GitHub's error body: message, documentation_url, status."""
-    return Answer({"message": message, **extra, "documentation_url": docs, "status": str(status)}, status_code=status)
-
-
-def paginate(request: Request, items: list[Any], *, default: int = 30) -> tuple[list[Any], dict[str, str]]:
-    """One page of `items` per `per_page`/`page`, with GitHub's Link header."""
-    try:
-        per_page = max(1, min(int(request.query_params.get("per_page", default)), 100))
-        page = max(1, int(request.query_params.get("page", 1)))
-    except ValueError:
-        raise SimError(422, "Invalid request.\n\nper_page and page must be integers.") from None
-    last = max(1, -(-len(items) // per_page))
-    chunk = items[(page - 1) * per_page : page * per_page]
-    links = []
-
-    def link(n: int, rel: str) -> str:
-        params = dict(request.query_params)
-        params.update(per_page=str(per_page), page=str(n))
-        return f'<{api_base(request)}{request.url.path}?{urlencode(params)}>; rel="{rel}"'
-
-    if page > 1:
-        links.append(link(page - 1, "prev"))
-    if page < last:
-        links.append(link(page + 1, "next"))
-        links.append(link(last, "last"))
-    if page > 1:
-        links.append(link(1, "first"))
-    return chunk, ({"Link": ", ".join(links)} if links else {})
-
-
-def _check_repo(state: SimState, request: Request) -> None:
-    owner = request.path_params.get("owner", "")
-    repo = request.path_params.get("repo", "")
-    if owner.casefold() != state.owner.casefold() or repo.casefold() != state.name.casefold():
-        raise SimError(404, "Not Found")
+Handler = Callable[[Request, SimState, str], Response]
+"""A GitHub route: synchronous and short, it runs whole under the state's lock (see `Simulator.endpoint`)."""
 
 
 def _ref_sha(state: SimState, ref: str) -> str:
@@ -125,7 +87,8 @@ def list_pulls(request: Request, state: SimState, api: str) -> Response:
         pulls = [p for p in pulls if f"{state.owner}:{p.head_ref}" == q["head"]]
     pulls.sort(key=SORT_KEYS[sort], reverse=direction == "desc")
     page, headers = paginate(request, pulls)
-    return Answer([shapes.pull(state, api, p, simple=True) for p in page], headers=headers)
+    repo = shapes.repository(state, api)  # once per page: it counts every open pull
+    return Answer([shapes.pull(state, api, p, simple=True, repo=repo) for p in page], headers=headers)
 
 
 def get_pull(request: Request, state: SimState, api: str) -> Response:
@@ -173,15 +136,15 @@ def get_user(request: Request, state: SimState, api: str) -> Response:
     return Answer(shapes.private_user(state, api))
 
 
-async def merge(request: Request, state: SimState, api: str) -> Response:
-    body = await json_body(request) or {}
+def merge(request: Request, state: SimState, api: str) -> Response:
+    body = request_json(request) or {}
     sha, method = body.get("sha"), body.get("merge_method", "merge")
     merge_sha, message = state.merge(request.path_params["number"], sha=sha, method=method)
     return Answer({"sha": merge_sha, "merged": True, "message": message})
 
 
-async def update_branch(request: Request, state: SimState, api: str) -> Response:
-    body = await json_body(request) or {}
+def update_branch(request: Request, state: SimState, api: str) -> Response:
+    body = request_json(request) or {}
     number = request.path_params["number"]
     state.update_branch(number, body.get("expected_head_sha"))
     return Answer(
@@ -190,8 +153,8 @@ async def update_branch(request: Request, state: SimState, api: str) -> Response
     )
 
 
-async def add_labels(request: Request, state: SimState, api: str) -> Response:
-    body = await json_body(request)
+def add_labels(request: Request, state: SimState, api: str) -> Response:
+    body = request_json(request)
     names = body.get("labels") if isinstance(body, dict) else body
     if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
         raise SimError(422, "Invalid request.\n\nFor 'links/0/schema', nil is not an array.")
@@ -209,8 +172,8 @@ def list_comments(request: Request, state: SimState, api: str) -> Response:
     return Answer([shapes.comment(state, api, c) for c in page], headers=headers)
 
 
-async def create_comment(request: Request, state: SimState, api: str) -> Response:
-    body = await json_body(request)
+def create_comment(request: Request, state: SimState, api: str) -> Response:
+    body = request_json(request)
     if not isinstance(body, dict) or not isinstance(body.get("body"), str):
         raise SimError(422, 'Invalid request.\n\n"body" wasn\'t supplied.')
     c = state.add_comment(request.path_params["number"], body["body"])
@@ -221,8 +184,8 @@ async def create_comment(request: Request, state: SimState, api: str) -> Respons
     )
 
 
-async def edit_comment(request: Request, state: SimState, api: str) -> Response:
-    body = await json_body(request)
+def edit_comment(request: Request, state: SimState, api: str) -> Response:
+    body = request_json(request)
     if not isinstance(body, dict) or not isinstance(body.get("body"), str):
         raise SimError(422, 'Invalid request.\n\n"body" wasn\'t supplied.')
     c = state.edit_comment(request.path_params["comment_id"], body["body"])
@@ -238,8 +201,8 @@ def get_contents(request: Request, state: SimState, api: str) -> Response:
     return Answer(shapes.content_file(state, api, path, ref, content))
 
 
-async def create_status(request: Request, state: SimState, api: str) -> Response:
-    body = await json_body(request)
+def create_status(request: Request, state: SimState, api: str) -> Response:
+    body = request_json(request)
     if not isinstance(body, dict) or "state" not in body:
         raise SimError(422, "Validation Failed")
     s = state.add_status(
@@ -278,14 +241,6 @@ REST_ROUTES: list[tuple[str, str, Handler, str]] = [
     ("GET", "/rate_limit", rate_limit, "rate-limit/rate-limit#get-rate-limit-status-for-the-authenticated-user"),
     ("GET", "/user", get_user, "users/users#get-the-authenticated-user"),
 ]
-
-
-def template_of(path: str) -> str:
-    """A route path without Starlette's converters, for counters: /pulls/{number}."""
-    out = []
-    for part in path.split("/"):
-        out.append(part.split(":")[0] + "}" if part.startswith("{") and ":" in part else part)
-    return "/".join(out)
 
 
 class Simulator:
@@ -341,9 +296,10 @@ class Simulator:
             else:
                 message = f"API rate limit exceeded for user ID {shapes.user_id(state.viewer)}."
                 docs = RATE_DOCS
-            if resource == "graphql" and fault.retry_after is None:
-                return Answer({"errors": [{"type": "RATE_LIMITED", "message": message}]}, headers=headers)
-            resp = error(fault.rate_limit_status, message, docs)
+            if fault.retry_after is not None:  # a secondary limit: an HTTP error on every API
+                resp = error(fault.rate_limit_status, message, docs)
+            else:
+                resp = self._limit_answer(resource, message, fault.rate_limit_status, docs)
             resp.headers.update(headers)
             return resp
         if fault.error_rate > 0 and self.fault_rng.random() < fault.error_rate:
@@ -358,10 +314,23 @@ class Simulator:
             return resp
         return None
 
+    def _limit_answer(self, resource: str, message: str, status: int, docs: str = RATE_DOCS) -> Answer:
+        """An exhausted primary limit as GitHub answers it: GraphQL says 200 with RATE_LIMITED, REST an error."""
+        if resource == "graphql":
+            return Answer({"errors": [{"type": "RATE_LIMITED", "message": message}]})
+        return error(status, message, docs)
+
     def endpoint(
         self, method: str, template: str, handler: Handler, docs: str, resource: str = "core"
     ) -> Callable[[Request], Awaitable[Response]]:
-        """Wrap `handler` in GitHub's request behaviour."""
+        """Wrap `handler` in GitHub's request behaviour.
+
+        The body is read first; then the (synchronous, short) handler runs
+        whole under ``state.lock``, so tests and the admin API that change the
+        state from other threads never see (or cause) a half-made answer.
+        Nothing that holds the lock talks HTTP: the Actions worker calls back
+        into the simulator without it.
+        """
         key = f"{method} {template}"
 
         async def run(request: Request) -> Response:
@@ -374,6 +343,7 @@ class Simulator:
                 fault = self._take_fault(method, template, request.url.path)
             if fault is not None and fault.latency_ms:
                 await asyncio.sleep(fault.latency_ms / 1000)
+            await read_body(request)
             bucket = state.graphql if resource == "graphql" else state.core
             with state.lock:
                 bucket.roll(time.time())
@@ -382,17 +352,16 @@ class Simulator:
                     if faulted is not None:
                         return faulted
                 if bucket.remaining <= 0:
-                    resp = error(403, f"API rate limit exceeded for user ID {shapes.user_id(state.viewer)}.", RATE_DOCS)
+                    message = f"API rate limit exceeded for user ID {shapes.user_id(state.viewer)}."
+                    resp = self._limit_answer(resource, message, 403)
                     resp.headers.update(self._rate_headers(resource))
                     return resp
-            try:
-                if "{owner}" in template:
-                    _check_repo(state, request)
-                result = handler(request, state, api_base(request))
-                response = await result if isinstance(result, Awaitable) else result
-            except SimError as exc:
-                response = error(exc.status, exc.message, f"{DOCS}/{docs}")
-            with state.lock:
+                try:
+                    if "{owner}" in template:
+                        check_repo(state, request)
+                    response = handler(request, state, api_base(request))
+                except SimError as exc:
+                    response = error(exc.status, exc.message, f"{DOCS}/{docs}")
                 if method == "GET" and response.status_code == 200:
                     etag = 'W/"' + hashlib.sha256(bytes(response.body)).hexdigest()[:40] + '"'
                     response.headers["ETag"] = etag
@@ -410,9 +379,9 @@ class Simulator:
         return run
 
     # ---------------------------------------------------------------- GraphQL
-    async def graphql(self, request: Request, state: SimState, api: str) -> Response:
+    def graphql(self, request: Request, state: SimState, api: str) -> Response:
         try:
-            body = await json_body(request)
+            body = request_json(request)
         except SimError:
             return Answer({"errors": [{"message": "Problems parsing JSON"}]}, status_code=400)
         bucket = state.graphql

@@ -201,7 +201,7 @@ def _commit(state: SimState, p: SimPull) -> dict[str, Any]:
         by_name = {c["context"]: c for c in contexts}
         combined = state.combined_status(sha).upper()
         return {
-            "id": node_id("SC", hash(sha) & 0xFFFFFF),
+            "id": node_id("SC", int(sha[:6], 16)),
             "state": combined,
             "contexts": contexts,
             "context": lambda info, name: by_name.get(name),
@@ -229,7 +229,7 @@ def _commit(state: SimState, p: SimPull) -> dict[str, Any]:
         ]
         nodes += [_status_context(s) for s in state.statuses_for(sha)]
         return {
-            "id": node_id("SCR", hash(sha) & 0xFFFFFF),
+            "id": node_id("SCR", int(sha[:6], 16)),
             "state": rollup_state,
             "commit": None,
             "contexts": lambda info, **kw: _simple_page(nodes, "contexts", **kw),

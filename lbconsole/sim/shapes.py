@@ -263,16 +263,27 @@ REST_MERGE_STATE = {
 }
 
 
-def pull(state: SimState, api: str, p: SimPull, *, simple: bool = False) -> dict[str, Any]:
-    """A `pull-request`, or the `pull-request-simple` of list responses."""
+def pull(
+    state: SimState, api: str, p: SimPull, *, simple: bool = False, repo: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A `pull-request`, or the `pull-request-simple` of list responses.
+
+    Args:
+        state: the simulated repository.
+        api: the simulator's base URL.
+        p: the pull request.
+        simple: the list shape (no merge facts, no counts).
+        repo: `repository(state, api)`, when the caller shapes many pulls in
+            one answer (it counts the open pulls: compute it once, not per pull).
+    """
     full = state.full_name
     url = f"{api}/repos/{full}/pulls/{p.number}"
     issue = f"{api}/repos/{full}/issues/{p.number}"
     html = f"{WEB}/{full}/pull/{p.number}"
-    repo = repository(state, api)
+    if repo is None:
+        repo = repository(state, api)
     owner = user(api, state.owner, org=True)
     author = user(api, p.author)
-    comment_count = sum(1 for c in state.comments.values() if c.issue == p.number)
     out: dict[str, Any] = {
         "url": url,
         "id": 2000000000 + p.number,
@@ -334,6 +345,7 @@ def pull(state: SimState, api: str, p: SimPull, *, simple: bool = False) -> dict
     }
     if simple:
         return out
+    comment_count = sum(1 for c in state.comments.values() if c.issue == p.number)
     if p.state != "open":
         mergeable: bool | None = None
         merge_state = "unknown"

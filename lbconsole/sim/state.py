@@ -797,7 +797,9 @@ def core_pull(state: SimState, number: int) -> PullRequest:
     with state.lock:
         p = state.pull(number)
         rollup, failing = state.rollup(p.head_sha)
-        scanned = any(s.context == SCAN_STATUS_CONTEXT for s in state.statuses_for(p.head_sha))
+        # as the gateway's translate does: a pending (or errored) scan status is not a finished scan
+        statuses = state.statuses_for(p.head_sha)
+        scanned = any(s.context == SCAN_STATUS_CONTEXT and s.state in ("success", "failure") for s in statuses)
         return PullRequest(
             number=p.number,
             title=p.title,

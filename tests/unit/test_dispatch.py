@@ -13,9 +13,9 @@ import httpx
 import pytest
 
 from lbconsole.core.settings import GithubSettings
-from lbconsole.engine.dispatch import Dispatcher, RunResult, dispatch_inputs, parse_log_line
+from lbconsole.engine.dispatch import LOG_ATTEMPTS, Dispatcher, RunResult, dispatch_inputs, parse_log_line
 from lbconsole.engine.logbus import LogBus, LogRecord
-from lbconsole.errors import AuthError, ConfigError, GatewayError, LbError, UsageError
+from lbconsole.errors import AuthError, ConfigError, GatewayError, LbError, RateLimited, UsageError
 from lbconsole.github.actions import ActionsApi, JobInfo, RunInfo, StepInfo
 from lbconsole.github.client import GitHubClient
 
@@ -431,3 +431,133 @@ def test_recent_runs_of_a_missing_workflow_is_a_config_error() -> None:
     dispatcher, _ = make(lambda r: reply(404, {"message": "Not Found"}))
     with pytest.raises(ConfigError, match="lbconsole workflow init"):
         dispatcher.recent_runs()
+
+
+# -- review fixes: refusals through the client's error path, the log blob's lag, Link pagination ----------
+
+
+def test_a_refusal_is_redacted_with_the_configured_token() -> None:
+    token = "sim-secret-0123456789-abcdef"  # no known token shape: only the configured token can mask it
+    client = GitHubClient(
+        token,
+        GithubSettings(),
+        transport=httpx.MockTransport(lambda r: reply(403, {"message": f"token {token} lacks actions:write"})),
+        sleep=lambda s: None,
+    )
+    dispatcher = Dispatcher(ActionsApi(client, "acme", "rocket"))
+    with pytest.raises(AuthError) as info:
+        dispatcher.dispatch("auto", merge_limit=5, conflict_limit=3, ref="main")
+    assert token not in info.value.message
+    assert info.value.message.startswith("the token lacks actions:write (needed to dispatch workflows): token ")
+    assert "GitHub answered" not in info.value.message  # GitHub's own words, not the client's head
+
+
+def test_a_rate_limited_dispatch_is_not_taken_for_a_missing_permission() -> None:
+    limited = httpx.Response(
+        403,
+        json={"message": "API rate limit exceeded for user ID 1."},
+        headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(1_800_000_000 + 3600)},
+    )
+    dispatcher, server = make(lambda r: limited)
+    with pytest.raises(RateLimited):
+        dispatcher.dispatch("auto", merge_limit=5, conflict_limit=3, ref="main")
+    assert len(server.dispatches()) == 1
+
+
+def test_a_400_after_the_fallback_is_a_gateway_error_with_github_s_message() -> None:
+    dispatcher, server = make(lambda r: reply(400, {"message": "Bad inputs"}))
+    with pytest.raises(GatewayError) as info:
+        dispatcher.dispatch("auto", merge_limit=5, conflict_limit=3, ref="main")
+    assert (info.value.status, info.value.message) == (400, "GitHub refused to dispatch lambda-bot.yml: Bad inputs")
+    assert len(server.dispatches()) == 2  # once with return_run_details, once without
+
+
+COMPLETED_JOB = {"id": 11, "name": "orchestrate", "status": "completed", "conclusion": "success", "steps": []}
+
+
+def lagging_log(not_yet: int) -> tuple[Handler, list[int]]:
+    """A completed run whose job log answers 404 `not_yet` times (GitHub's blob lags), then the log."""
+    log_requests: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path == "/repos/acme/rocket/actions/runs/555":
+            return reply(200, {**RUN_JSON, "status": "completed", "conclusion": "success"})
+        if path == "/repos/acme/rocket/actions/runs/555/jobs":
+            return reply(200, {"total_count": 1, "jobs": [COMPLETED_JOB]})
+        if path == "/repos/acme/rocket/actions/jobs/11/logs":
+            log_requests.append(11)
+            if len(log_requests) <= not_yet:
+                return reply(404, {"message": "Not Found"})
+            return httpx.Response(200, text=LOG)
+        raise AssertionError(request.url)
+
+    return handler, log_requests
+
+
+def follow_http(handler: Handler) -> tuple[RunResult, list[LogRecord], list[float]]:
+    dispatcher, _ = make(handler)
+    bus = LogBus()
+    records: list[LogRecord] = []
+    bus.subscribe(records.append)
+    slept: list[float] = []
+    result = dispatcher.follow(555, bus=bus, poll_s=3.0, sleep=slept.append)
+    return result, records, slept
+
+
+def test_a_log_not_published_yet_is_asked_for_again_at_the_next_polls() -> None:
+    handler, log_requests = lagging_log(not_yet=2)
+    result, records, slept = follow_http(handler)
+    assert result.exit_code == 0
+    assert log_requests == [11, 11, 11]
+    assert slept == [3.0, 3.0]  # the follower polled on past the run's end, for the log only
+    assert not [r for r in records if r.level == "warning"]
+    assert "log of job orchestrate (4 lines, final):" in texts(records)
+    assert "Process completed with exit code 1." in texts(records)
+    assert texts(records)[-1].startswith("run 555 finished: success")
+
+
+def test_a_log_that_never_appears_is_reported_once_after_the_last_attempt() -> None:
+    handler, log_requests = lagging_log(not_yet=1000)
+    result, records, slept = follow_http(handler)
+    assert result.exit_code == 0  # the run succeeded; only its log is missing
+    assert len(log_requests) == LOG_ATTEMPTS
+    assert slept == [3.0] * (LOG_ATTEMPTS - 1)
+    [warning] = [r for r in records if r.level == "warning"]
+    assert warning.text.startswith("log of job orchestrate not available: GitHub answered 404")
+
+
+def test_cancel_while_waiting_for_a_log_finishes_the_completed_run() -> None:
+    handler, log_requests = lagging_log(not_yet=1000)
+    dispatcher, _ = make(handler)
+    cancel = threading.Event()
+    bus = LogBus()
+    records: list[LogRecord] = []
+    bus.subscribe(records.append)
+    result = dispatcher.follow(555, bus=bus, poll_s=3.0, sleep=lambda s: cancel.set(), cancel=cancel)
+    assert (result.stopped, result.exit_code) == (False, 0)
+    assert log_requests == [11]
+    assert records[-1].text.startswith("run 555 finished: success")
+
+
+def test_jobs_and_workflows_follow_github_s_link_header() -> None:
+    """Short pages with rel="next" go on (the old loop stopped at the first page under 100)."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params.get("page", "1"))
+        assert request.url.params["per_page"] == "100"
+        base = f"https://api.github.com{request.url.path}"
+        headers = {"content-type": "application/json"}
+        if page == 1:
+            headers["link"] = f'<{base}?page=2>; rel="next"'
+        if request.url.path.endswith("/jobs"):
+            assert request.url.params["filter"] == "latest"
+            items = [{**COMPLETED_JOB, "id": page * 10 + i} for i in range(2 if page == 1 else 1)]
+            return httpx.Response(200, json={"total_count": 3, "jobs": items}, headers=headers)
+        wf = {"id": page, "name": f"w{page}", "path": f".github/workflows/w{page}.yml", "state": "active"}
+        return httpx.Response(200, json={"total_count": 2, "workflows": [wf]}, headers=headers)
+
+    dispatcher, server = make(handler)
+    assert [j.id for j in dispatcher.api.list_jobs(555)] == [10, 11, 20]
+    assert [w.file_name for w in dispatcher.api.list_workflows()] == ["w1.yml", "w2.yml"]
+    assert len(server.requests) == 4

@@ -435,8 +435,10 @@ def secondary_without_retry_after() -> httpx.Response:
     """GitHub's third kind of secondary limit: no Retry-After, requests left, only the message says so."""
     return reply(
         403,
-        {"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
-         "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"},
+        {
+            "message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+            "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+        },
         {"x-ratelimit-limit": "5000", "x-ratelimit-remaining": "4990", "x-ratelimit-reset": str(int(NOW + 3000))},
     )
 
@@ -469,3 +471,48 @@ def test_the_wait_cap_holds_for_the_whole_call_not_each_wait() -> None:
         gw.get_pull(7)
     assert sum(fake.sleeps) == 35  # the second 35 s wait would pass the 60 s cap: reported instead
     assert len(seen) == 2
+
+
+class CountingResponse(httpx.Response):
+    """A response that counts how often its JSON body is decoded."""
+
+    decoded = 0
+
+    def json(self, **kwargs: object) -> object:
+        CountingResponse.decoded += 1
+        return super().json(**kwargs)
+
+
+def test_graphql_decodes_each_answer_once() -> None:
+    body = {"data": {"viewer": {"login": "octocat"}}}
+    CountingResponse.decoded = 0
+    transport = httpx.MockTransport(
+        lambda request: CountingResponse(200, json=body, headers={"x-ratelimit-resource": "graphql"})
+    )
+    client = GitHubClient(TOKEN, GithubSettings(), transport=transport, sleep=lambda s: None)
+    assert client.graphql("query { viewer { login } }", {}) == {"viewer": {"login": "octocat"}}
+    assert CountingResponse.decoded == 1
+
+
+def test_pages_reads_a_list_wrapped_under_a_key_and_follows_link() -> None:
+    next_link = '<https://api.github.com/repos/acme/rocket/actions/runs/7/jobs?page=2>; rel="next"'
+    transport, seen = scripted(
+        reply(200, {"total_count": 3, "jobs": [{"id": 1}, {"id": 2}]}, {"link": next_link}),
+        reply(200, {"total_count": 3, "jobs": [{"id": 3}]}),
+    )
+    client = GitHubClient(TOKEN, GithubSettings(), transport=transport, sleep=lambda s: None)
+
+    def fetch(page: int) -> object:
+        return client.call(lambda: client.github.request("GET", "/repos/acme/rocket/actions/runs/7/jobs"))
+
+    pages = list(client.pages(fetch, key="jobs"))  # type: ignore[arg-type]
+    assert pages == [[{"id": 1}, {"id": 2}], [{"id": 3}]]  # a short first page with rel="next" is not the end
+    assert len(seen) == 2
+
+
+def test_pages_names_the_missing_key() -> None:
+    transport, _ = scripted(reply(200, {"total_count": 0}))
+    client = GitHubClient(TOKEN, GithubSettings(), transport=transport, sleep=lambda s: None)
+    fetch = lambda page: client.call(lambda: client.github.request("GET", "/repos/acme/rocket/actions/workflows"))  # noqa: E731
+    with pytest.raises(GatewayError, match="GET /repos/acme/rocket/actions/workflows has no 'workflows' list"):
+        list(client.pages(fetch, key="workflows"))
