@@ -31,7 +31,7 @@ from lbconsole.core.plan import Plan
 from lbconsole.core.planner import plan as make_plan
 from lbconsole.core.settings import MODES, Settings
 from lbconsole.engine.logbus import LogBus
-from lbconsole.errors import LbError, Unreachable
+from lbconsole.errors import GatewayError, LbError, Unreachable
 from lbconsole.github.api import Gateway, RateLimit
 from lbconsole.tui import themes
 from lbconsole.tui.local_run import Executor, execute_locally
@@ -134,6 +134,13 @@ class LbConsoleApp(App[int]):
             super().__init__()
             self.report, self.error = report, error
 
+    class WorkerFailed(Message):
+        """A worker stopped on an unexpected exception (a bug): say so instead of staying silent."""
+
+        def __init__(self, what: str, error: str) -> None:
+            super().__init__()
+            self.what, self.error = what, error
+
     def __init__(
         self,
         *,
@@ -172,16 +179,18 @@ class LbConsoleApp(App[int]):
         self.live_refresh = live_refresh
         self.log_max_lines = log_max_lines
         self.queue: Queue | None = None
-        self.analyses: list[Analysis] = []
         self.plan: Plan | None = None
         self._last_state: QueueState | None = None
         """The last computed state (its analyses are reused when only the mode changes)."""
         self.offline: str | None = None
-        self.last_refresh: datetime | None = None
         self._gateway: Gateway | None = None
         self._gateway_lock = threading.Lock()
         self._last_full = 0.0
         self._cancel: threading.Event | None = None
+        self._quitting = threading.Event()
+        """Set when the console is closing: a rate-limit wait in a worker stops at its next tick."""
+        self._waits = threading.local()
+        """`cancel`: the local run's cancel Event, in the thread running it (its waits stop when set)."""
         self._unsubscribe: Callable[[], None] | None = None
         self.last_report: Any = None
         self.applied_ms: list[float] = []
@@ -199,7 +208,7 @@ class LbConsoleApp(App[int]):
     # -- layout ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield StatusBar(id="status")
+        yield StatusBar(tz=self.log_tz, id="status")
         yield OfflineBanner(id="offline")
         with TabbedContent(initial="queue", id="tabs"):
             with TabPane("1 Queue", id="queue"):
@@ -228,7 +237,7 @@ class LbConsoleApp(App[int]):
         self.query_one(PlanPane).set_mode(self.mode)
         self._unsubscribe = self.bus.subscribe(self.query_one(LogsPane).receive)
         for warning in self.startup_warnings:
-            self.notify(warning, title="Configuration", severity="warning", timeout=10)
+            self.notify(warning, title="Configuration", severity="warning", timeout=10, markup=False)
             self.bus.emit("app", warning, "warning")
         self.query_one(QueueTable).focus()
         self.refresh_queue(full=True)
@@ -237,6 +246,7 @@ class LbConsoleApp(App[int]):
             self.set_interval(max(5, interval), self._tick)
 
     def on_unmount(self) -> None:
+        self._quitting.set()
         if self._cancel is not None:
             self._cancel.set()
         if self._unsubscribe is not None:
@@ -250,14 +260,14 @@ class LbConsoleApp(App[int]):
         for theme in found:
             self.register_theme(theme)
         for problem in problems:
-            self.notify(problem, title="Theme not loaded", severity="warning", timeout=10)
+            self.notify(problem, title="Theme not loaded", severity="warning", timeout=10, markup=False)
             self.bus.emit("app", f"theme not loaded: {problem}", "warning")
         wanted = self.settings.ui.theme
         if wanted in self.available_themes:
             self.theme = wanted
         else:
             fallback = "lbconsole-dark" if "lbconsole-dark" in self.available_themes else "textual-dark"
-            self.notify(f"unknown theme {wanted!r}; using {fallback}", title="Theme", severity="warning")
+            self.notify(f"unknown theme {wanted!r}; using {fallback}", title="Theme", severity="warning", markup=False)
             self.theme = fallback
 
     # -- refresh --------------------------------------------------------------------
@@ -267,8 +277,26 @@ class LbConsoleApp(App[int]):
             if self._gateway is None:
                 self._gateway = self.gateway_factory()
                 if hasattr(self._gateway, "on_wait"):  # the countdown of a rate-limit wait (worker thread)
-                    self._gateway.on_wait = lambda left, why: self.post_message(self.RateWait(left, why))
+                    self._gateway.on_wait = self._wait_tick
             return self._gateway
+
+    def _wait_tick(self, seconds_left: float, reason: str) -> None:
+        """Each second of a rate-limit wait, in the waiting worker's thread: report it, or stop waiting.
+
+        Raises:
+            GatewayError: the console is closing, or the local run waiting here was cancelled
+                (thread workers are awaited at exit: a wait of minutes would hold the console open).
+        """
+        cancel: threading.Event | None = getattr(self._waits, "cancel", None)
+        if self._quitting.is_set():
+            stop = "the console is closing"
+        elif cancel is not None and cancel.is_set():
+            stop = "the run was cancelled"
+        else:
+            self.post_message(self.RateWait(seconds_left, reason))
+            return
+        self.post_message(self.RateWait(0.0, reason))  # the header stops counting down
+        raise GatewayError(f"stopped waiting: {stop}")
 
     @on(RateWait)
     def _rate_wait(self, message: LbConsoleApp.RateWait) -> None:
@@ -276,7 +304,8 @@ class LbConsoleApp(App[int]):
         self.query_one(StatusBar).waiting = f"{message.reason}: resuming in {left}s" if left > 0 else ""
 
     def _tick(self) -> None:
-        full = time.monotonic() - self._last_full >= self.settings.refresh.full_every_s
+        every = self.settings.refresh.full_every_s  # 0: no periodic full refresh
+        full = every > 0 and time.monotonic() - self._last_full >= every
         self.refresh_queue(full=full)
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
@@ -294,10 +323,18 @@ class LbConsoleApp(App[int]):
             kind = "unreachable" if isinstance(exc, Unreachable) else "error"
             self.post_message(self.Offline(f"GitHub {kind}: {exc}", gateway.rate_limit if gateway else None))
             return
+        except Exception as exc:  # a bug: say so (exit_on_error=False would swallow it)
+            self.post_message(self.WorkerFailed("refreshing the queue", f"{type(exc).__name__}: {exc}"))
+            raise
         self._last_full = time.monotonic()
         if worker.is_cancelled:
             return
-        self.post_message(self.Computed(self._compute(queue, fetched=True)))
+        try:
+            result = self._compute(queue, fetched=True)
+        except Exception as exc:
+            self.post_message(self.WorkerFailed("planning the queue", f"{type(exc).__name__}: {exc}"))
+            raise
+        self.post_message(self.Computed(result))
         self.post_message(self.Offline(None, gateway.rate_limit))
 
     def _compute(self, queue: Queue, *, fetched: bool, mode: str | None = None) -> QueueState:
@@ -319,30 +356,42 @@ class LbConsoleApp(App[int]):
         """Re-plan the current queue for the current mode and settings (off the UI thread)."""
         if self.queue is None:
             return
-        result = self._compute(self.queue, fetched=False)
+        try:
+            result = self._compute(self.queue, fetched=False)
+        except Exception as exc:  # a bug: say so (exit_on_error=False would swallow it)
+            self.post_message(self.WorkerFailed("re-planning", f"{type(exc).__name__}: {exc}"))
+            raise
         if not get_current_worker().is_cancelled:
             self.post_message(self.Computed(result))
+
+    @on(WorkerFailed)
+    def _worker_failed(self, message: LbConsoleApp.WorkerFailed) -> None:
+        text = f"{message.what} failed: {message.error}"
+        self.bus.emit("app", text, "error")
+        self.notify(text, title="Unexpected error", severity="error", timeout=10, markup=False)
 
     @on(Computed)
     def _computed(self, message: LbConsoleApp.Computed) -> None:
         result = message.result
-        if result.plan.mode != self.mode or result.settings is not self.settings:
-            if not result.fetched:
-                return
-            self.queue = result.queue
-            self.replan()
+        if not result.fetched and result.queue is not self.queue:
+            return  # a re-plan of a queue a newer fetch replaced
+        stale = result.plan.mode != self.mode or result.settings is not self.settings
+        if stale and not result.fetched:
             return
         started = time.perf_counter()
-        self._last_state = result
-        self.queue, self.analyses, self.plan = result.queue, result.analyses, result.plan
-        self.query_one(QueuePane).show(result.analyses, result.plan, result.now, result.rows)
-        self.query_one(PlanPane).show(result.plan, self.settings)
         if result.fetched:
             self.bus.emit("app", f"queue of {result.queue.repo}: {len(result.queue.pulls)} open PRs")
-            self.last_refresh = result.now
             status = self.query_one(StatusBar)
             status.refreshed = result.now
             status.repo = result.queue.repo
+        self._last_state = result
+        self.queue = result.queue
+        if stale:  # fetched for another mode or settings: plan it again (its analyses hold for a mode change)
+            self.replan()
+            return
+        self.plan = result.plan
+        self.query_one(QueuePane).show(result.analyses, result.plan, result.now, result.rows)
+        self.query_one(PlanPane).show(result.plan, self.settings)
         self.applied_ms.append((time.perf_counter() - started) * 1000)
 
     @on(Offline)
@@ -365,6 +414,7 @@ class LbConsoleApp(App[int]):
 
     async def action_quit(self) -> None:
         """Quit cleanly with exit code 0 (a local run is asked to stop first, following stops)."""
+        self._quitting.set()
         if self._cancel is not None:
             self._cancel.set()
         self.runs_pane.stop_following(quiet=True)
@@ -411,12 +461,10 @@ class LbConsoleApp(App[int]):
 
     def binding_rows(self) -> list[tuple[str, str, str, str]]:
         """(where, keys, action, id) of every binding, with the keymap applied."""
-        from lbconsole.tui.widgets.queue_table import QueueTable as _QueueTable
-
         keymap = dict(self.settings.ui.keymap)
         groups: list[tuple[str, Iterable[BindingType]]] = [
             ("everywhere", self.BINDINGS),
-            ("queue", [*QueuePane.BINDINGS, *_QueueTable.BINDINGS]),
+            ("queue", [*QueuePane.BINDINGS, *QueueTable.BINDINGS]),
             ("logs", LogsPane.BINDINGS),
             ("runs", RunsPane.BINDINGS),
             ("limits", LimitsPane.BINDINGS),
@@ -496,7 +544,7 @@ class LbConsoleApp(App[int]):
             return
         if plan.empty:
             why = "; ".join(plan.notes) or "nothing to do"
-            self.notify(f"Nothing to run: the {plan.mode} plan is empty ({why}).")
+            self.notify(f"Nothing to run: the {plan.mode} plan is empty ({why}).", markup=False)
             return
         question = (
             f"Apply {len(plan.actions)} action(s) of the {plan.mode} plan to {plan.repo} now?\n"
@@ -518,6 +566,7 @@ class LbConsoleApp(App[int]):
     @work(thread=True, exclusive=True, group="run", exit_on_error=False)
     def run_plan(self, plan: Plan, cancel: threading.Event) -> None:
         """Execute `plan` with apply=True (see `local_run.execute_locally`), off the UI thread."""
+        self._waits.cancel = cancel  # a rate-limit wait of this run stops when it is cancelled
         try:
             report = execute_locally(
                 plan,
@@ -536,6 +585,8 @@ class LbConsoleApp(App[int]):
         except Exception as exc:  # a bug must not leave the console stuck in "running"
             self.post_message(self.RunFinished(None, f"{type(exc).__name__}: {exc}"))
             raise
+        finally:
+            self._waits.cancel = None  # worker threads are pooled
         self.post_message(self.RunFinished(report, None))
 
     @on(RunProgress)
@@ -550,7 +601,7 @@ class LbConsoleApp(App[int]):
         if message.report is None:
             text = f"run failed to start: {message.error}"
             self.bus.emit("app", text, "error")
-            self.notify(text, severity="error")
+            self.notify(text, severity="error", markup=False)
         else:
             from lbconsole.engine.executor import format_counts
 
@@ -558,7 +609,7 @@ class LbConsoleApp(App[int]):
             text = f"run {'cancelled' if report.cancelled else 'finished'}: {format_counts(report)}"
             if report.aborted:
                 text += f" — aborted: {report.aborted}"
-            self.notify(text, severity="information" if report.exit_code == 0 else "warning")
+            self.notify(text, severity="information" if report.exit_code == 0 else "warning", markup=False)
         self.query_one(PlanPane).run_finished(text)
         self.refresh_queue(full=True)
 
@@ -603,7 +654,7 @@ class LbConsoleApp(App[int]):
     @on(RunsPane.Dispatched)
     def _dispatched(self, message: RunsPane.Dispatched) -> None:
         run = message.run
-        self.notify(f"Run {run.run_id} dispatched; following it here. {run.html_url}", title="Dispatch")
+        self.notify(f"Run {run.run_id} dispatched; following it here. {run.html_url}", title="Dispatch", markup=False)
 
     @on(RunsPane.Opened)
     def _opened(self, message: RunsPane.Opened) -> None:
@@ -617,7 +668,7 @@ class LbConsoleApp(App[int]):
         if result is None:
             what = f"Run {message.run_id}" if message.run_id else "Dispatch"
             self.bus.emit("app", f"{what.lower()} failed: {message.error}", "error")
-            self.notify(f"{what} failed: {message.error}", severity="error", timeout=10)
+            self.notify(f"{what} failed: {message.error}", severity="error", timeout=10, markup=False)
         elif not result.stopped:
             good = result.exit_code == 0
             self.notify(
@@ -625,6 +676,7 @@ class LbConsoleApp(App[int]):
                 title="Orchestrator run",
                 severity="information" if good else "warning",
                 timeout=10,
+                markup=False,
             )
             self.refresh_queue(full=True)  # the run may have changed pull requests
 
@@ -642,9 +694,9 @@ class LbConsoleApp(App[int]):
         try:
             saved = save_limits(self.config_path, edited)
         except LbError as exc:
-            self.notify(f"Not saved: {exc}", title="Config", severity="error", timeout=10)
+            self.notify(f"Not saved: {exc}", title="Config", severity="error", timeout=10, markup=False)
             return
-        self.notify(f"Saved to {self.config_path}; the plan uses the new limits.")
+        self.notify(f"Saved to {self.config_path}; the plan uses the new limits.", markup=False)
         self.bus.emit("app", f"limits saved to {self.config_path}")
         self.apply_settings(saved)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -59,20 +60,20 @@ def execute_locally(
         from lbconsole.engine.executor import execute
 
         executor = execute
-    lock = audit = None
-    try:
-        if state_dir is not None:
-            from lbconsole.engine.audit import AuditLog
-            from lbconsole.engine.lock import RunLock
+    audit = None
+    lock: AbstractContextManager[object] = nullcontext()
+    if state_dir is not None:
+        from lbconsole.engine.audit import AuditLog
+        from lbconsole.engine.lock import RunLock
 
-            audit = AuditLog(state_dir, clock=clock)
-            lock = RunLock(state_dir, plan.repo)
-            lock.acquire()
+        audit = AuditLog(state_dir, clock=clock)
+        lock = RunLock(state_dir, plan.repo)
 
-        def on_outcome(done: int, total: int, outcome: Any) -> None:
-            number = f"#{outcome.action.pr} " if outcome.action.pr is not None else ""
-            progress(done, total, f"{outcome.action.kind} {number}{outcome.outcome}: {outcome.message}")
+    def on_outcome(done: int, total: int, outcome: Any) -> None:
+        number = f"#{outcome.action.pr} " if outcome.action.pr is not None else ""
+        progress(done, total, f"{outcome.action.kind} {number}{outcome.outcome}: {outcome.message}")
 
+    with lock:
         return executor(
             plan,
             gateway,
@@ -84,6 +85,3 @@ def execute_locally(
             progress=on_outcome,
             clock=clock,
         )
-    finally:
-        if lock is not None and lock.held:
-            lock.release()

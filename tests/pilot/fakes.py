@@ -14,6 +14,7 @@ from typing import Any
 from lbconsole.core.models import ChecksState, Mergeable, MergeState, PullRequest, Queue, ReviewDecision
 from lbconsole.core.settings import GithubSettings, RefreshSettings, Settings
 from lbconsole.errors import GatewayError, Unreachable
+from lbconsole.github.actions import RunInfo
 from lbconsole.github.api import Comment, MergeResult, PullFile, PullSnapshot, RateLimit
 
 NOW = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)
@@ -144,6 +145,15 @@ class FakeGateway:
         """Seconds of rate-limit wait the next fetch reports before answering."""
         self.release = threading.Event()
         """A fetch that reports waits answers only once this is set."""
+        self.stall: str | None = None
+        """"fetch" or "merge": that call first waits out a 10-minute rate limit (see `_wait_out`)."""
+        self.waiting = threading.Event()
+        """Set once the stalled call is waiting."""
+        self.tick = threading.Event()
+        """Each second of the stalled wait passes only once this is set."""
+        self.wait_ended = threading.Event()
+        self.stopped: Exception | None = None
+        """What ended the stalled wait early (None: it ran out)."""
 
     # -- reads ----------------------------------------------------------------------
 
@@ -155,8 +165,28 @@ class FakeGateway:
         if self.fail is not None:
             raise self.fail
 
+    def _wait_out(self, call: str) -> None:
+        """Like `GitHubClient.wait`: on_wait each second of a long wait, when `call` is the stalled one."""
+        if self.stall != call:
+            return
+        self.stall = None
+        left = 600.0
+        try:
+            while left > 0:
+                self.on_wait(left, "rate limited (primary)")
+                self.waiting.set()
+                self.tick.wait(10)
+                left -= 1
+            self.on_wait(0.0, "rate limited (primary)")
+        except Exception as exc:
+            self.stopped = exc
+            raise
+        finally:
+            self.wait_ended.set()
+
     def fetch_queue(self) -> Queue:
         self._check()
+        self._wait_out("fetch")
         if self.rate_waits:
             for left in self.rate_waits:
                 self.on_wait(left, "rate limited (secondary)")
@@ -211,6 +241,7 @@ class FakeGateway:
 
     def merge(self, number: int, sha: str, method: str) -> MergeResult:
         self._check()
+        self._wait_out("merge")
         self.calls.append(("merge", number))
         with self._lock:
             pr = self.pulls.get(number)
@@ -254,3 +285,17 @@ class FakeGateway:
 def offline_error() -> Unreachable:
     """What the gateway raises when GitHub cannot be reached."""
     return Unreachable("cannot reach http://fake: connection refused")
+
+
+class FakeActions:
+    """Just enough of `lbconsole.github.actions.ActionsApi` for the Runs tab's list."""
+
+    def __init__(self, runs: list[RunInfo] | None = None, fail: Exception | None = None) -> None:
+        self.repo = REPO
+        self.runs = runs or []
+        self.fail = fail
+
+    def list_runs(self, workflow: str, per_page: int = 10) -> list[RunInfo]:
+        if self.fail is not None:
+            raise self.fail
+        return self.runs[:per_page]

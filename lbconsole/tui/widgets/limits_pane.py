@@ -56,7 +56,7 @@ class LimitsPane(Vertical):
                     validators=[Integer(minimum=0, maximum=100, failure_description="must be 0..100")],
                     validate_on=["changed", "submitted"],
                 )
-                yield Label("", id=f"limit-{key}-error", classes="field-error")
+                yield Label("", id=f"limit-{key}-error", classes="field-error", markup=False)
         yield Label("Merge policy", classes="section")
         with Grid(id="policy-grid"):
             yield Label("Merge method")
@@ -117,6 +117,7 @@ class LimitsPane(Vertical):
     def action_save(self) -> None:
         problems = self.problems()
         if problems:
-            self.notify("Not saved:\n" + "\n".join(problems), title="Invalid limits", severity="error")
+            # the problems quote what was typed: not markup
+            self.notify("Not saved:\n" + "\n".join(problems), title="Invalid limits", severity="error", markup=False)
             return
         self.post_message(self.SaveRequested(self.edited()))

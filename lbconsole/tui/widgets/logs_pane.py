@@ -13,6 +13,7 @@ from collections import deque
 from datetime import tzinfo
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -121,7 +122,8 @@ class LogsPane(Vertical):
     def _update_sources(self) -> None:
         select = self.query_one("#logs-source", Select)
         with select.prevent(Select.Changed):
-            select.set_options([(ALL, ALL), *((s, s) for s in sorted(self._sources))])
+            # job names come from GitHub: Text prompts, never markup
+            select.set_options([(ALL, ALL), *((Text(s), s) for s in sorted(self._sources))])
             select.value = self.source
 
     def lines(self) -> list[str]:

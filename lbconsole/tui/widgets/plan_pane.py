@@ -31,14 +31,14 @@ class PlanPane(Vertical):
         with Horizontal(id="plan-top"):
             yield Label("Mode", id="plan-mode-label")
             yield Select([(m, m) for m in MODES], allow_blank=False, value=MODES[0], id="plan-mode")
-            yield Static("", id="plan-info")
+            yield Static("", id="plan-info", markup=False)  # plan notes and reasons are not markup
         yield Label("Actions", classes="section")
         yield DataTable(id="plan-actions", cursor_type="row")
         yield Label("Skipped", classes="section", id="plan-skipped-label")
         yield DataTable(id="plan-skipped", cursor_type="row")
         with Horizontal(id="plan-run"):
             yield ProgressBar(total=None, show_eta=False, id="plan-progress")
-            yield Static("", id="plan-run-status")
+            yield Static("", id="plan-run-status", markup=False)  # action messages come from GitHub
 
     def on_mount(self) -> None:
         actions = self.query_one("#plan-actions", DataTable)
@@ -124,7 +124,7 @@ class PlanPane(Vertical):
         """Show the progress bar for a run of `total` actions."""
         self.query_one("#plan-run").display = True
         self.query_one("#plan-progress", ProgressBar).update(total=total, progress=0)
-        self.query_one("#plan-run-status", Static).update(f"running 0/{total}… (c or Esc cancels)")
+        self.query_one("#plan-run-status", Static).update(f"running 0/{total}… (c cancels)")
 
     def run_progress(self, done: int, total: int, text: str) -> None:
         """One more action finished."""

@@ -60,11 +60,6 @@ class QueuePane(Vertical):
         self.table.show(analyses, now, rows=rows)
         self._show_detail()
 
-    def show_plan(self, plan: Plan | None) -> None:
-        """A new plan for the same queue (mode or limits changed): refresh the detail."""
-        self._plan = plan
-        self._show_detail()
-
     def _show_detail(self) -> None:
         if self._now is None:
             return

@@ -68,11 +68,11 @@ class RunsPane(Vertical):
             self.run_id, self.result, self.error, self.cancel = run_id, result, error, cancel
 
     class RunsLoaded(Message):
-        """The recent runs were listed (None: `error` says why not)."""
+        """The recent runs were listed (None: `error` says why not; `unexpected`: a bug, not GitHub)."""
 
-        def __init__(self, runs: list[RunInfo] | None, error: str | None) -> None:
+        def __init__(self, runs: list[RunInfo] | None, error: str | None, *, unexpected: bool = False) -> None:
             super().__init__()
-            self.runs, self.error = runs, error
+            self.runs, self.error, self.unexpected = runs, error, unexpected
 
     def __init__(
         self,
@@ -100,9 +100,10 @@ class RunsPane(Vertical):
         """The status line says how the last dispatch or follow ended (a reload keeps it)."""
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="runs-status")
+        # status and detail carry GitHub's text (run titles, errors): never markup
+        yield Static("", id="runs-status", markup=False)
         yield DataTable(id="runs-table", cursor_type="row")
-        yield Static("", id="runs-detail")
+        yield Static("", id="runs-detail", markup=False)
         how = (
             "d on the Plan tab dispatches the workflow" if not self.read_only else "dispatch is disabled (--read-only)"
         )
@@ -151,6 +152,9 @@ class RunsPane(Vertical):
         except LbError as exc:
             self.post_message(self.RunsLoaded(None, str(exc)))
             return
+        except Exception as exc:  # a bug: say so (exit_on_error=False would swallow it)
+            self.post_message(self.RunsLoaded(None, f"{type(exc).__name__}: {exc}", unexpected=True))
+            raise
         if not get_current_worker().is_cancelled:
             self.post_message(self.RunsLoaded(runs, None))
 
@@ -159,6 +163,10 @@ class RunsPane(Vertical):
         message.stop()
         self.loaded += 1
         if message.runs is None:
+            if message.unexpected:
+                text = f"listing the runs of {self.remote.workflow} failed: {message.error}"
+                self.remote.bus.emit("app", text, "error")
+                self.notify(text, title="Unexpected error", severity="error", timeout=10, markup=False)
             if not self.busy and not self._outcome_shown:
                 self._status(f"could not list the runs of {self.remote.workflow}: {message.error}")
             return

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 
+from rich.markup import escape
 from textual.reactive import reactive
 from textual.widgets import Static
 
@@ -21,19 +22,29 @@ class StatusBar(Static):
     waiting: reactive[str] = reactive("")
     """While a rate limit is waited out: e.g. "rate limited (secondary): resuming in 42s"."""
 
+    def __init__(self, *, tz: tzinfo | None = None, **kwargs: object) -> None:
+        """The header line.
+
+        Args:
+            tz: timezone of the refresh time, as in the log lines (None: the local timezone).
+            **kwargs: Static's arguments (id, classes...).
+        """
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.tz = tz
+
     def render(self) -> str:
-        parts = [f"[b]{self.repo or 'no repository'}[/b]", f"mode [b]{self.mode}[/b]"]
+        parts = [f"[b]{escape(self.repo or 'no repository')}[/b]", f"mode [b]{escape(self.mode)}[/b]"]
         if self.refreshed is None:
             parts.append("loading…")
         else:
-            parts.append(f"refreshed {self.refreshed.strftime('%H:%M:%S')}")
+            parts.append(f"refreshed {self.refreshed.astimezone(self.tz).strftime('%H:%M:%S')}")
         if self.waiting:
-            parts.append(f"[b $warning]{self.waiting}[/]")
+            parts.append(f"[b $warning]{escape(self.waiting)}[/]")
         if self.rate is not None:
             which = "" if self.rate.resource == "core" else f" ({self.rate.resource})"
             parts.append(f"rate limit {self.rate.remaining:,}/{self.rate.limit:,}{which}")
         if self.flags:
-            parts.append(self.flags)
+            parts.append(escape(self.flags))
         return "  ·  ".join(parts)
 
 
@@ -44,4 +55,4 @@ class OfflineBanner(Static):
         """Show `message`, or hide the banner when None."""
         self.display = message is not None
         if message is not None:
-            self.update(f"OFFLINE — {message} — showing the last fetched queue; retrying on the next refresh")
+            self.update(f"OFFLINE — {escape(message)} — showing the last fetched queue; retrying on the next refresh")

@@ -1,12 +1,13 @@
 """Turn the tones of `lbconsole.tui.render` into Rich styles from the current theme.
 
 Cells carry a tone, never a colour, so every theme works; the styles are
-rebuilt from the theme's variables whenever the theme changes.
+built from the theme's variables once per app and theme, and shared.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from weakref import WeakKeyDictionary
 
 from rich.style import Style
 from rich.text import Text
@@ -15,9 +16,28 @@ from textual.color import Color
 
 from lbconsole.tui.render import Cell
 
+_CACHE: WeakKeyDictionary[App[object], tuple[str, dict[str, Style]]] = WeakKeyDictionary()
+"""app -> (theme name, its styles): the detail pane asks on every cursor move."""
+
 
 def tone_styles(app: App[object]) -> dict[str, Style]:
-    """Tone -> style, from the app's current theme variables."""
+    """Tone -> style, from the app's current theme variables (cached per theme; do not mutate).
+
+    Args:
+        app: the running app (its current theme).
+
+    Returns:
+        The style of each tone ("" is the plain style).
+    """
+    cached = _CACHE.get(app)
+    if cached is not None and cached[0] == app.theme:
+        return cached[1]
+    styles = _build(app)
+    _CACHE[app] = (app.theme, styles)
+    return styles
+
+
+def _build(app: App[object]) -> dict[str, Style]:
     variables = app.get_css_variables()
 
     def color(name: str, fallback: str) -> str:
