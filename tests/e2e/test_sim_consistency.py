@@ -13,22 +13,10 @@ from lbconsole.core import settings as core_settings
 from lbconsole.core.settings import GithubSettings
 from lbconsole.errors import RateLimited
 from lbconsole.github.client import GitHubClient
-from lbconsole.sim import SimHandle, actions, running_simulator, shapes
+from lbconsole.sim import SimHandle, actions, shapes
 from lbconsole.sim.shapes import node_id
 
 REPO = "/repos/acme/rocket"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[SimHandle]:
-    with running_simulator() as sim:
-        yield sim
-
-
-@pytest.fixture
-def sim(server: SimHandle) -> SimHandle:
-    server.reset("demo")
-    return server
 
 
 @pytest.fixture

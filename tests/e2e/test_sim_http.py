@@ -13,23 +13,11 @@ from githubkit.exception import PrimaryRateLimitExceeded, RequestFailed, Seconda
 from githubkit.versions.latest.models import ContentFile
 
 from lbconsole.github.queries import OPEN_PULLS, SCAN_STATUS_CONTEXT
-from lbconsole.sim import SimHandle, running_simulator
+from lbconsole.sim import SimHandle
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 OWNER, R = "acme", "rocket"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[SimHandle]:
-    with running_simulator() as sim:
-        yield sim
-
-
-@pytest.fixture
-def sim(server: SimHandle) -> SimHandle:
-    server.reset("demo")
-    return server
 
 
 @pytest.fixture
