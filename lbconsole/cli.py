@@ -181,9 +181,10 @@ def cmd_queue(args: argparse.Namespace) -> int:
     now = _now()
     analyses = analyze(queue.pulls, ctx.settings, now)
     if args.json:
-        _print_json(queue_dict(queue.repo, analyses, queue.fetched_at, now, queue.notes))
+        order = ctx.settings.category_order()
+        _print_json(queue_dict(queue.repo, analyses, queue.fetched_at, now, order, queue.notes))
     else:
-        print(queue_text(queue.repo, analyses, queue.fetched_at, now, queue.notes))
+        print(queue_text(queue.repo, analyses, queue.fetched_at, now, ctx.settings.category_order(), queue.notes))
     return 0
 
 

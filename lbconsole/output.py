@@ -21,16 +21,23 @@ def _iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def grouped(analyses: Sequence[Analysis]) -> list[tuple[str, list[Analysis]]]:
-    """Categories ordered by their best PR's priority; PRs in priority order inside each."""
-    ordered = sorted(analyses, key=lambda a: (a.category, -a.priority, a.pr.number))
-    groups = [(name, list(items)) for name, items in groupby(ordered, key=lambda a: a.category)]
-    groups.sort(key=lambda g: (-g[1][0].priority, g[1][0].pr.number))
-    return groups
+def grouped(analyses: Sequence[Analysis], order: Sequence[str]) -> list[tuple[str, list[Analysis]]]:
+    """Groups in the configured category order (`Settings.category_order`); PRs in priority order inside each.
+
+    The console shows the same groups in the same order.
+    """
+    rank = {name: i for i, name in enumerate(order)}
+    ordered = sorted(analyses, key=lambda a: (rank.get(a.category, len(rank)), a.category, -a.priority, a.pr.number))
+    return [(name, list(items)) for name, items in groupby(ordered, key=lambda a: a.category)]
 
 
 def queue_dict(
-    repo: str, analyses: Sequence[Analysis], fetched_at: datetime, now: datetime, notes: Sequence[str] = ()
+    repo: str,
+    analyses: Sequence[Analysis],
+    fetched_at: datetime,
+    now: datetime,
+    order: Sequence[str],
+    notes: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The queue as JSON data (`lbconsole.queue/1`)."""
     return {
@@ -65,7 +72,7 @@ def queue_dict(
                     for a in items
                 ],
             }
-            for name, items in grouped(analyses)
+            for name, items in grouped(analyses, order)
         ],
     }
 
@@ -75,12 +82,17 @@ def _clip(text: str, width: int) -> str:
 
 
 def queue_text(
-    repo: str, analyses: Sequence[Analysis], fetched_at: datetime, now: datetime, notes: Sequence[str] = ()
+    repo: str,
+    analyses: Sequence[Analysis],
+    fetched_at: datetime,
+    now: datetime,
+    order: Sequence[str],
+    notes: Sequence[str] = (),
 ) -> str:
     """The queue grouped by category, priority order, one line a PR."""
     lines = [f"{repo}: {len(analyses)} open pull requests (fetched {_iso(fetched_at)})"]
     lines += [f"Note: {note}" for note in notes]
-    for name, items in grouped(analyses):
+    for name, items in grouped(analyses, order):
         lines += ["", f"{name} ({len(items)})"]
         for a in items:
             why = "" if a.readiness.ready else f"  [{'; '.join(a.readiness.reasons)}]"

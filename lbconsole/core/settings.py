@@ -213,6 +213,10 @@ class Settings:
                 return rule.weight
         return 0
 
+    def category_order(self) -> tuple[str, ...]:
+        """Category names in match order, `other` last: the order groups are shown in."""
+        return (*(rule.name for rule in self.categories if rule.name != OTHER), OTHER)
+
     def rule(self, category: str) -> CategoryRule | None:
         """The rule named `category`, if any."""
         return next((rule for rule in self.categories if rule.name == category), None)

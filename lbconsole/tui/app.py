@@ -225,6 +225,7 @@ class LbConsoleApp(App[int]):
 
     def on_mount(self) -> None:
         self._load_themes()
+        self.query_one(QueueTable).category_order = self.settings.category_order()
         if self.settings.ui.keymap:
             self.set_keymap(dict(self.settings.ui.keymap))
         status = self.query_one(StatusBar)
@@ -704,4 +705,5 @@ class LbConsoleApp(App[int]):
         """Use `settings` from now on (re-analyse and re-plan)."""
         self.settings = settings
         self.query_one(LimitsPane).load(settings)
+        self.query_one(QueueTable).category_order = settings.category_order()
         self.replan()

@@ -140,10 +140,13 @@ def matches(a: Analysis, query: str) -> bool:
     return all(word in hay for word in words)
 
 
-def group_rows(analyses: Iterable[Analysis], query: str = "") -> list[tuple[str, list[Analysis], int]]:
-    """Analyses grouped by category in display order: (category, shown PRs, total PRs).
+def group_rows(
+    analyses: Iterable[Analysis], query: str = "", order: Sequence[str] = CATEGORY_ORDER
+) -> list[tuple[str, list[Analysis], int]]:
+    """Analyses grouped by category: (category, shown PRs, total PRs), in `order` (`Settings.category_order`).
 
     Groups keep the priority order of `analyses`; groups with no matching PR are dropped.
+    `lbconsole queue` shows the same groups in the same order (`output.grouped`).
     """
     groups: dict[str, list[Analysis]] = {}
     totals: dict[str, int] = {}
@@ -151,14 +154,9 @@ def group_rows(analyses: Iterable[Analysis], query: str = "") -> list[tuple[str,
         totals[a.category] = totals.get(a.category, 0) + 1
         if matches(a, query):
             groups.setdefault(a.category, []).append(a)
-    order = sorted(groups, key=lambda c: (_rank(c), c))
-    return [(c, groups[c], totals[c]) for c in order]
-
-
-def _rank(category: str) -> float:
-    if category in CATEGORY_ORDER[:-1]:
-        return CATEGORY_ORDER.index(category)
-    return len(CATEGORY_ORDER) if category == "other" else len(CATEGORY_ORDER) - 0.5
+    rank = {name: i for i, name in enumerate(order)}
+    ordered = sorted(groups, key=lambda c: (rank.get(c, len(rank)), c))
+    return [(c, groups[c], totals[c]) for c in ordered]
 
 
 def mode_effect(number: int, plan: Plan | None) -> list[Cell]:
@@ -170,6 +168,7 @@ def mode_effect(number: int, plan: Plan | None) -> list[Cell]:
         if action.pr == number:
             what = f"{action.kind} {action.label!r}" if action.kind == "label" else action.kind
             lines.append((f"→ {what}: {action.reason}", "success"))
+            lines.extend((f"· nothing more: {reason}", "warning") for reason in action.held_by)
     if lines:
         return lines
     for skipped in plan.skipped:

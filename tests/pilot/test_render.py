@@ -110,3 +110,32 @@ def test_broken_theme_files_are_reported(tmp_path):
     assert "unknown key(s) colour" in problems[0]
     assert str(tmp_path / "b.toml") in problems[1]
     assert load_theme(tmp_path / "c.toml").primary == "#abcdef"
+
+
+def test_the_console_and_lbconsole_queue_group_in_the_same_configured_order():
+    from dataclasses import replace
+
+    from lbconsole.core.settings import CategoryRule
+    from lbconsole.output import grouped
+
+    settings = fake_settings()
+    infra = CategoryRule(name="infra", title_words=("race",), weight=5)  # custom, placed first in the config
+    settings = replace(settings, categories=(infra, *settings.categories))
+    result = analyze(FakeGateway().fetch_queue().pulls, settings, NOW)
+    order = settings.category_order()
+    console = [(c, [a.pr.number for a in items]) for c, items, _ in render.group_rows(result, "", order)]
+    cli = [(c, [a.pr.number for a in items]) for c, items in grouped(result, order)]
+    assert console == cli
+    assert console[0][0] == "infra"
+    assert order[-1] == "other"
+
+
+def test_the_detail_pane_says_why_a_pr_that_only_gets_a_label_is_not_merged():
+    from lbconsole.core.plan import Action, Plan
+    from lbconsole.core.settings import Limits
+
+    plan = Plan("acme/rocket", "full-audit", NOW, Limits(), actions=(
+        Action("label", pr=7, head_sha="a" * 40, label="enhancement", reason="category feature missing its label",
+               held_by=("draft",)),))
+    lines = [text for text, _ in render.mode_effect(7, plan)]
+    assert lines == ["→ label 'enhancement': category feature missing its label", "· nothing more: draft"]

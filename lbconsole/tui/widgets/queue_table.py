@@ -20,7 +20,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
 from lbconsole.core.analysis import Analysis
-from lbconsole.tui.render import QUEUE_COLUMNS, Cell, category_header, group_rows, queue_row
+from lbconsole.tui.render import CATEGORY_ORDER, QUEUE_COLUMNS, Cell, category_header, group_rows, queue_row
 from lbconsole.tui.widgets.tones import styled, tone_styles
 
 
@@ -53,6 +53,8 @@ class QueueTable(DataTable[Text]):
         self._styles: dict[str, Style] = {}
         self.analyses: dict[int, Analysis] = {}
         self.query_text = ""
+        self.category_order: tuple[str, ...] = CATEGORY_ORDER
+        """Group order: the app sets `Settings.category_order()` (custom categories at their config place)."""
         self._now: datetime | None = None
         self._source: Sequence[Analysis] = ()
         self._rows: Mapping[int, tuple[Cell, ...]] = {}
@@ -96,7 +98,7 @@ class QueueTable(DataTable[Text]):
         self.analyses = {a.pr.number: a for a in analyses}
         cached = self._rows
         desired: list[tuple[str, tuple[Cell, ...]]] = []
-        for category, items, total in group_rows(analyses, self.query_text):
+        for category, items, total in group_rows(analyses, self.query_text, self.category_order):
             desired.append((f"cat:{category}", category_header(category, len(items), total)))
             desired.extend((f"pr:{a.pr.number}", cached.get(a.pr.number) or queue_row(a, now)) for a in items)
         self._sync(desired)
