@@ -12,32 +12,15 @@ from typing import Any
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail, null
 
 from lbconsole.cli import main
 from lbconsole.config.commands import register
 from lbconsole.errors import AuthError, LbError
 from lbconsole.redact import forget_secrets
+from tests.unit.test_auth import MemoryKeyring
 
 TOKEN = "ghp_" + "S3cr3t" * 6
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        del self.store[(service, username)]
 
 
 @pytest.fixture(autouse=True)
