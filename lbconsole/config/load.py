@@ -11,7 +11,7 @@ import dataclasses
 import difflib
 import os
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from lbconsole.config.schema import (
     RESERVED_CATEGORIES,
     SECTIONS,
     SIGNAL_FIELDS,
+    Field,
     did_you_mean,
     plain_keys,
     show,
@@ -124,21 +125,33 @@ def validate(data: Mapping[str, Any], file: Path | None = None) -> tuple[Setting
         if not isinstance(table, Mapping):
             problems.add(section, f"must be a table ([{section}]), got {show(table)}")
             continue
-        values: dict[str, Any] = {}
-        for key, value in table.items():
-            field = fields.get(key)
-            if field is None:
-                problems.unknown(f"{section}.{key}")
-                continue
-            converted, wrong = field.check(value)
-            if wrong is not None:
-                problems.add(f"{section}.{key}", wrong)
-            else:
-                values[key] = converted
+        values = _checked(table, fields, section, problems, problems.unknown)
         changes[section] = dataclasses.replace(getattr(defaults, section), **values)
     if problems:
         return defaults, tuple(problems)
     return dataclasses.replace(defaults, **changes), ()
+
+
+def _checked(
+    table: Mapping[str, Any],
+    fields: Mapping[str, Field],
+    prefix: str,
+    problems: Problems,
+    unknown: Callable[[str], None],
+) -> dict[str, Any]:
+    """The converted values of one table; a wrong value is a problem, an unknown key goes to `unknown` (dotted)."""
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        field = fields.get(key)
+        if field is None:
+            unknown(f"{prefix}.{key}")
+            continue
+        converted, wrong = field.check(value)
+        if wrong is not None:
+            problems.add(f"{prefix}.{key}", wrong)
+        else:
+            values[key] = converted
+    return values
 
 
 def _categories(table: Any, problems: Problems) -> tuple[CategoryRule, ...]:
@@ -167,19 +180,13 @@ def _categories(table: Any, problems: Problems) -> tuple[CategoryRule, ...]:
         if not isinstance(body, Mapping):
             problems.add(key, f"must be a table ([categories.{name}]), got {show(body)}")
             continue
-        values: dict[str, Any] = {}
-        for field_name, value in body.items():
-            field = CATEGORY_FIELDS.get(field_name)
-            if field is None:
-                near = difflib.get_close_matches(field_name, list(CATEGORY_FIELDS), n=1, cutoff=0.6)
-                hint = f"; did you mean '{key}.{near[0]}'?" if near else f" (valid keys: {', '.join(CATEGORY_FIELDS)})"
-                problems.add(f"{key}.{field_name}", "unknown key" + hint)
-                continue
-            converted, wrong = field.check(value)
-            if wrong is not None:
-                problems.add(f"{key}.{field_name}", wrong)
-            else:
-                values[field_name] = converted
+
+        def unknown_field(dotted: str, key: str = key) -> None:
+            near = difflib.get_close_matches(dotted[len(key) + 1 :], list(CATEGORY_FIELDS), n=1, cutoff=0.6)
+            hint = f"; did you mean '{key}.{near[0]}'?" if near else f" (valid keys: {', '.join(CATEGORY_FIELDS)})"
+            problems.add(dotted, "unknown key" + hint)
+
+        values = _checked(body, CATEGORY_FIELDS, key, problems, unknown_field)
         if name in index:
             rules[index[name]] = dataclasses.replace(rules[index[name]], **values)
         elif not any(signal in body for signal in SIGNAL_FIELDS):
