@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 MASK = "***"
@@ -120,13 +120,14 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def redact_value(value: Any) -> Any:
-    """Redact every string inside a JSON-like value (for the audit log)."""
+def redact_value(value: Any, extra_secrets: Iterable[str] = ()) -> Any:
+    """Redact every string inside a JSON-like value (for the audit log), `extra_secrets` included."""
+    extra = tuple(extra_secrets)
     if isinstance(value, str):
-        return redact(value)
-    if isinstance(value, dict):
-        return {key: redact_value(item) for key, item in value.items()}
+        return redact(value, extra)
+    if isinstance(value, Mapping):
+        return {key: redact_value(item, extra) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        items = [redact_value(item) for item in value]
+        items = [redact_value(item, extra) for item in value]
         return items if isinstance(value, list) else tuple(items)
     return value

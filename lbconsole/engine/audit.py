@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lbconsole.core.plan import Plan, to_dict
+from lbconsole.redact import redact_value
 
 if TYPE_CHECKING:
     from lbconsole.engine.executor import ActionOutcome, RunReport
@@ -129,7 +130,7 @@ class AuditLog:
             OSError: when the file cannot be written.
         """
         data = {"time": _iso(self._clock()), **event}
-        clean = _redact_tree(data, self._secrets)
+        clean = redact_value(data, self._secrets)
         line = json.dumps(clean, ensure_ascii=False, separators=(",", ":")) + "\n"
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -154,18 +155,3 @@ def read_audit(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
                 continue
             if isinstance(item, dict):
                 yield item
-
-
-def _redact_tree(value: Any, secrets: tuple[str, ...]) -> Any:
-    from lbconsole.redact import redact
-
-    def walk(item: Any) -> Any:
-        if isinstance(item, str):
-            return redact(item, secrets)
-        if isinstance(item, Mapping):
-            return {str(k): walk(v) for k, v in item.items()}
-        if isinstance(item, list | tuple):
-            return [walk(v) for v in item]
-        return item
-
-    return walk(value)
