@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-GITHUB_SCHEMA = ROOT.parent / "shared" / "github-graphql-schema" / "schema.graphql"
+GITHUB_SCHEMA = ROOT / "tests" / "data" / "github-graphql-schema" / "schema.graphql"
+"""GitHub's public schema, vendored with its licence: the tests need nothing beside the clone."""
 
 
 @pytest.fixture(autouse=True)

@@ -30,13 +30,11 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from lbconsole.core.ports import Actions, JobInfo, RunInfo, StepInfo
 from lbconsole.engine.logbus import LogBus, LogRecord
 from lbconsole.errors import AuthError, ConfigError, GatewayError, LbError, RateLimited, UsageError
-
-if TYPE_CHECKING:  # githubkit is imported only when a command runs (fast `lbconsole --help`)
-    from lbconsole.github.actions import ActionsApi, JobInfo, RunInfo, StepInfo
 
 SOURCE = "workflow"
 """Log-bus source of every record the follower emits."""
@@ -148,7 +146,7 @@ class Dispatcher:
 
     def __init__(
         self,
-        api: ActionsApi,
+        api: Actions,
         *,
         workflow: str = "lambda-bot.yml",
         sleep: Sleep = time.sleep,
@@ -326,7 +324,7 @@ class _Follower:
 
     def __init__(
         self,
-        api: ActionsApi,
+        api: Actions,
         run_id: int,
         bus: LogBus,
         poll_s: float,
@@ -532,7 +530,7 @@ def cmd_dispatch(args: argparse.Namespace) -> int:
     """``lbconsole dispatch --mode M [--ref R] [--follow] [--poll S]``."""
     from lbconsole.core.settings import MODES
     from lbconsole.engine.logbus import StreamSink
-    from lbconsole.github.actions import ActionsApi
+
 
     if args.mode not in MODES:
         raise UsageError(f"unknown mode {args.mode!r}: choose one of {', '.join(MODES)}")
@@ -543,7 +541,7 @@ def cmd_dispatch(args: argparse.Namespace) -> int:
     bus.subscribe(StreamSink(sys.stdout if args.follow else sys.stderr))
     with _context(args) as ctx:
         settings = ctx.settings
-        dispatcher = Dispatcher(ActionsApi.from_gateway(ctx.gateway), workflow=settings.github.workflow)
+        dispatcher = Dispatcher(ctx.gateway.actions(), workflow=settings.github.workflow)
         done = dispatcher.dispatch(
             args.mode,
             merge_limit=_limit(args.merge_limit, settings.limits.merge, "--merge-limit"),
@@ -570,11 +568,11 @@ def cmd_runs(args: argparse.Namespace) -> int:
     """``lbconsole runs``: the orchestrator workflow's recent runs."""
     import json
 
-    from lbconsole.github.actions import ActionsApi
+
 
     limit = _limit(args.limit, 10, "--limit")
     with _context(args) as ctx:
-        dispatcher = Dispatcher(ActionsApi.from_gateway(ctx.gateway), workflow=ctx.settings.github.workflow)
+        dispatcher = Dispatcher(ctx.gateway.actions(), workflow=ctx.settings.github.workflow)
         runs = dispatcher.recent_runs(max(1, limit))
     if args.json:
         print(json.dumps([_run_dict(r) for r in runs], indent=2, ensure_ascii=False))

@@ -38,14 +38,15 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from lbconsole.auth import without_tokens
+from lbconsole.core.models import MergeState
 from lbconsole.core.plan import Action, Plan
 from lbconsole.core.planner import NEEDS_REBASE
+from lbconsole.core.ports import Comment, Gateway, PullFile, PullSnapshot
 from lbconsole.core.settings import Settings
 from lbconsole.engine import scan_model
 from lbconsole.engine.audit import AuditLog
 from lbconsole.engine.logbus import LogBus
 from lbconsole.errors import AuthError, GatewayError, LbError, RateLimited, Unreachable, UsageError
-from lbconsole.github.api import Comment, Gateway, PullFile, PullSnapshot
 from lbconsole.redact import redact
 
 CONFLICT_MARKER = "<!-- lbconsole:conflict -->"
@@ -356,7 +357,7 @@ class _Run:
         n = _pr(action)
         if self.merged_any:
             polls = 0
-            while snap.mergeable_state == "unknown" and polls < MERGEABILITY_POLLS:
+            while snap.merge_state is MergeState.UNKNOWN and polls < MERGEABILITY_POLLS:
                 polls += 1
                 self.sleep(MERGEABILITY_POLL_S)
                 snap = self.gw.get_pull(n)
@@ -365,12 +366,12 @@ class _Run:
             after = "after an earlier merge"
         else:
             after = "since the plan"
-        state = snap.mergeable_state
-        if state == "behind":
+        state = snap.merge_state
+        if state is MergeState.BEHIND:
             return self._outcome(action, "skipped", f"became behind {after}")
-        if state == "dirty":
+        if state is MergeState.DIRTY:
             return self._outcome(action, "skipped", f"became conflicting {after}")
-        if state == "unknown" and self.merged_any:
+        if state is MergeState.UNKNOWN and self.merged_any:
             return self._outcome(
                 action, "skipped", "mergeability unknown after an earlier merge (GitHub is still computing it)"
             )

@@ -18,12 +18,12 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import PurePosixPath
 
+from lbconsole.core.ports import PullFile
 from lbconsole.engine import scan_workflows
 from lbconsole.engine.scan_commands import run_commands
 from lbconsole.engine.scan_model import MARKER, Finding, ScanReport, Severity, redact
 from lbconsole.engine.scan_patch import AddedLine, added_file_diff, added_lines, unified_diff
 from lbconsole.engine.scan_secrets import find_secrets
-from lbconsole.github.api import PullFile
 
 __all__ = [
     "MARKER",

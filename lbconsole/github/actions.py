@@ -22,112 +22,17 @@ Two GitHub details shape this module:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from githubkit.response import Response
 
+from lbconsole.core.ports import DispatchAnswer, JobInfo, RunInfo, StepInfo, WorkflowInfo
 from lbconsole.errors import GatewayError
 from lbconsole.github.client import GitHubClient
 
 PER_PAGE = 100
 """Page size of the lists read whole (workflows, a run's jobs)."""
-
-
-@dataclass(frozen=True, slots=True)
-class WorkflowInfo:
-    """One workflow of the repository (``GET .../actions/workflows``)."""
-
-    id: int
-    name: str
-    path: str
-    """``.github/workflows/lambda-bot.yml``."""
-    state: str
-    """active, disabled_manually, disabled_inactivity, deleted..."""
-    html_url: str = ""
-
-    @property
-    def file_name(self) -> str:
-        """The file name (``lambda-bot.yml``), which GitHub accepts in place of the id."""
-        return self.path.rsplit("/", 1)[-1]
-
-
-@dataclass(frozen=True, slots=True)
-class RunInfo:
-    """One workflow run."""
-
-    id: int
-    name: str
-    """The workflow's name (GitHub's ``name`` of a run)."""
-    status: str
-    """queued, in_progress, completed, waiting, requested, pending."""
-    conclusion: str | None
-    """success, failure, cancelled, skipped, timed_out, neutral, action_required... (completed runs)."""
-    event: str
-    html_url: str
-    run_number: int = 0
-    head_branch: str = ""
-    display_title: str = ""
-    """The run's title: the workflow's ``run-name`` (which carries the correlation id)."""
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-    run_started_at: datetime | None = None
-    """When the run (this attempt) started; queued time is before it."""
-
-    @property
-    def started_at(self) -> datetime | None:
-        """When the run started, else when it was created."""
-        return self.run_started_at or self.created_at
-
-    @property
-    def title(self) -> str:
-        """What to show for the run: its display title, else the workflow name."""
-        return self.display_title or self.name
-
-    @property
-    def completed(self) -> bool:
-        """Whether GitHub considers the run finished."""
-        return self.status == "completed"
-
-
-@dataclass(frozen=True, slots=True)
-class StepInfo:
-    """One step of a job."""
-
-    number: int
-    name: str
-    status: str
-    conclusion: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class JobInfo:
-    """One job of a workflow run, with its steps."""
-
-    id: int
-    name: str
-    status: str
-    conclusion: str | None
-    steps: tuple[StepInfo, ...] = ()
-    html_url: str = ""
-    started_at: datetime | None = None
-    completed_at: datetime | None = None
-
-    @property
-    def completed(self) -> bool:
-        """Whether the job is finished (its log can be fetched)."""
-        return self.status == "completed"
-
-
-@dataclass(frozen=True, slots=True)
-class DispatchAnswer:
-    """GitHub's answer to a dispatch: the run's details, when it gave them."""
-
-    run_id: int | None
-    """None when GitHub answered 204 No Content (no run details)."""
-    run_url: str = ""
-    html_url: str = ""
 
 
 def _time(value: Any) -> datetime | None:
@@ -221,11 +126,6 @@ class ActionsApi:
         self.client = client
         self.owner = owner
         self.name = name
-
-    @classmethod
-    def from_gateway(cls, gateway: Any) -> ActionsApi:
-        """Share the client of a `GitHubGateway` (same pool, same rate-limit view)."""
-        return cls(gateway.client, gateway.owner, gateway.name)
 
     @property
     def repo(self) -> str:

@@ -51,9 +51,9 @@ from githubkit.exception import (
 from githubkit.response import Response
 
 from lbconsole import __version__
+from lbconsole.core.ports import RateLimit, WaitCallback
 from lbconsole.core.settings import GithubSettings
 from lbconsole.errors import AuthError, GatewayError, LbError, RateLimited, Unreachable
-from lbconsole.github.api import RateLimit, WaitCallback
 from lbconsole.redact import redact as redact_text
 
 T = TypeVar("T")

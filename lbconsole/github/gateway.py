@@ -1,6 +1,6 @@
 """The real gateway: one GitHub repository through githubkit.
 
-Implements `lbconsole.github.api.Gateway`. The queue comes from paginated
+Implements `lbconsole.core.ports.Gateway`. The queue comes from paginated
 GraphQL (one request per 100 PRs); live refresh asks a conditional REST
 request first (a 304 costs no rate limit); actions are plain REST calls.
 Every call goes through `GitHubClient` (timeouts, bounded rate-limit waits,
@@ -19,10 +19,11 @@ from typing import Any
 import httpx
 
 from lbconsole.core.models import PullRequest, Queue
+from lbconsole.core.ports import Comment, MergeResult, PullFile, PullSnapshot, RateLimit, WaitCallback
 from lbconsole.core.settings import MERGE_METHODS, REPO_PATTERN, GithubSettings
 from lbconsole.errors import GatewayError, UsageError
 from lbconsole.github import translate
-from lbconsole.github.api import Comment, MergeResult, PullFile, PullSnapshot, RateLimit, WaitCallback
+from lbconsole.github.actions import ActionsApi
 from lbconsole.github.client import GitHubClient
 from lbconsole.github.queries import OPEN_PULLS, PAGE_SIZE
 
@@ -96,6 +97,7 @@ class GitHubGateway:
             transport=transport,
         )
         self._etag: str | None = None
+        self._actions: ActionsApi | None = None
 
     # -- plumbing -----------------------------------------------------------------
 
@@ -112,6 +114,12 @@ class GitHubGateway:
     @on_wait.setter
     def on_wait(self, callback: WaitCallback | None) -> None:
         self.client.on_wait = callback
+
+    def actions(self) -> ActionsApi:
+        """The repository's GitHub Actions, sharing this gateway's client (same pool, same rate-limit view)."""
+        if self._actions is None:
+            self._actions = ActionsApi(self.client, self.owner, self.name)
+        return self._actions
 
     @property
     def _rest(self) -> Any:

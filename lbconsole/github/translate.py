@@ -35,8 +35,8 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from lbconsole.core.models import ChecksState, Mergeable, MergeState, PullRequest, ReviewDecision
+from lbconsole.core.ports import Comment, MergeResult, PullFile, PullSnapshot
 from lbconsole.errors import GatewayError
-from lbconsole.github.api import Comment, MergeResult, PullFile, PullSnapshot
 
 FAILING_CONCLUSIONS = frozenset({"FAILURE", "TIMED_OUT", "CANCELLED", "ACTION_REQUIRED", "STARTUP_FAILURE"})
 """CheckRun conclusions that count as a failing check."""
@@ -136,6 +136,12 @@ def _enum(kind: type[E], value: str | None, *, null: E, unknown: E) -> E:
         return kind(value)
     except ValueError:
         return unknown
+
+
+def merge_state_of(rest_state: str | None) -> MergeState:
+    """REST `mergeable_state` (lowercase, e.g. `behind`) as core's `MergeState`; anything else is UNKNOWN."""
+    value = rest_state.upper() if rest_state else None
+    return _enum(MergeState, value, null=MergeState.UNKNOWN, unknown=MergeState.UNKNOWN)
 
 
 def bot_login(login: str) -> str:
@@ -279,7 +285,7 @@ def snapshot_from_rest(data: Any, number: int) -> PullSnapshot:
         head_sha=node.node("head").text("sha"),
         state=node.text("state"),
         merged=node.flag("merged", default=False),
-        mergeable_state=node.opt_text("mergeable_state", "unknown"),
+        merge_state=merge_state_of(node.opt_text("mergeable_state", "unknown")),
         labels=tuple(label.text("name") for label in node.nodes("labels")),
         draft=node.flag("draft", default=False),
         author=user.opt_text("login") if user else "",

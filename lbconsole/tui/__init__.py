@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from lbconsole.core.ports import Gateway
     from lbconsole.core.settings import Settings
-    from lbconsole.github.api import Gateway
 
 
 def run_console(

@@ -29,10 +29,10 @@ from lbconsole.core.analysis import Analysis, analyze
 from lbconsole.core.models import Queue
 from lbconsole.core.plan import Plan
 from lbconsole.core.planner import plan as make_plan
+from lbconsole.core.ports import Gateway, RateLimit
 from lbconsole.core.settings import MODES, Settings
 from lbconsole.engine.logbus import LogBus
 from lbconsole.errors import GatewayError, LbError, Unreachable
-from lbconsole.github.api import Gateway, RateLimit
 from lbconsole.tui import themes
 from lbconsole.tui.local_run import Executor, execute_locally
 from lbconsole.tui.remote import ActionsFactory, DispatchRequest, Remote, Sleep, dispatch_prompt
@@ -277,8 +277,7 @@ class LbConsoleApp(App[int]):
         with self._gateway_lock:
             if self._gateway is None:
                 self._gateway = self.gateway_factory()
-                if hasattr(self._gateway, "on_wait"):  # the countdown of a rate-limit wait (worker thread)
-                    self._gateway.on_wait = self._wait_tick
+                self._gateway.on_wait = self._wait_tick  # the countdown of a rate-limit wait (worker thread)
             return self._gateway
 
     def _wait_tick(self, seconds_left: float, reason: str) -> None:

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from lbconsole.core.plan import Plan
+from lbconsole.core.ports import Gateway
 from lbconsole.core.settings import Settings
 from lbconsole.engine.logbus import LogBus
-from lbconsole.github.api import Gateway
 
 Executor = Callable[..., Any]
 """`lbconsole.engine.executor.execute`'s signature."""

@@ -13,24 +13,19 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 from lbconsole.core.plan import Plan
+from lbconsole.core.ports import Actions, Gateway, RunInfo
 from lbconsole.core.settings import Settings
 from lbconsole.engine.dispatch import DEFAULT_POLL_S, Dispatched, Dispatcher, RunResult
 from lbconsole.engine.logbus import LogBus
-from lbconsole.errors import LbError
-
-if TYPE_CHECKING:
-    from lbconsole.github.actions import ActionsApi, RunInfo
-    from lbconsole.github.api import Gateway
 
 RUNS_SHOWN = 20
 """How many recent runs the Runs tab lists."""
 
 Sleep = Callable[[float], None]
-ActionsFactory = Callable[[Any], "ActionsApi"]
-"""Builds the Actions API from the console's gateway (default: `ActionsApi.from_gateway`)."""
+ActionsFactory = Callable[[Gateway], Actions]
+"""Builds the Actions API from the console's gateway (default: `Gateway.actions`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,14 +62,8 @@ def dispatch_prompt(plan: Plan, settings: Settings) -> tuple[DispatchRequest, st
     return request, f"Dispatch {plan.mode} on GitHub Actions", question
 
 
-def _default_actions(gateway: Any) -> ActionsApi:
-    from lbconsole.github.actions import ActionsApi
-
-    if not all(hasattr(gateway, name) for name in ("client", "owner", "name")):
-        raise LbError(
-            "this gateway has no GitHub Actions API: dispatch and the Runs tab need GitHub (or the simulator)"
-        )
-    return ActionsApi.from_gateway(gateway)
+def _default_actions(gateway: Gateway) -> Actions:
+    return gateway.actions()
 
 
 class Remote:

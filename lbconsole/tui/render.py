@@ -20,7 +20,7 @@ from lbconsole.core.plan import ACTION_KINDS, Action, Plan, Skipped
 from lbconsole.core.settings import MODES, Limits, Settings
 
 if TYPE_CHECKING:  # a type only: rendering never imports githubkit
-    from lbconsole.github.actions import RunInfo
+    from lbconsole.core.ports import RunInfo
 
 Cell = tuple[str, str]
 """(text, tone): what one table cell shows and how it is coloured."""

@@ -23,7 +23,6 @@ from lbconsole.engine import dispatch as dispatch_module
 from lbconsole.engine.dispatch import Dispatcher
 from lbconsole.engine.executor import CONFLICT_MARKER, SCAN_MARKER
 from lbconsole.engine.logbus import LogBus, LogRecord
-from lbconsole.github.actions import ActionsApi
 from lbconsole.github.gateway import GitHubGateway
 from lbconsole.sim.actions import ActionsState
 from lbconsole.sim.server import SimHandle, running_simulator
@@ -70,7 +69,7 @@ def test_dispatch_auto_and_follow_it_to_completion(sim: SimHandle, gw: GitHubGat
     assert conflicts
     assert scans
 
-    dispatcher = Dispatcher(ActionsApi.from_gateway(gw))
+    dispatcher = Dispatcher(gw.actions())
     bus, records = collect()
     done = dispatcher.dispatch("auto", merge_limit=5, conflict_limit=3, bus=bus)
     assert done.found_by == "run details"
@@ -107,7 +106,7 @@ def test_dispatch_auto_and_follow_it_to_completion(sim: SimHandle, gw: GitHubGat
 
 def test_a_dry_run_changes_nothing(sim: SimHandle, gw: GitHubGateway) -> None:
     before = {n: sim.state.snapshot(n) for n in sorted(sim.state.pulls)}
-    dispatcher = Dispatcher(ActionsApi.from_gateway(gw))
+    dispatcher = Dispatcher(gw.actions())
     bus, records = collect()
     done = dispatcher.dispatch("auto", merge_limit=5, conflict_limit=3, dry_run=True, bus=bus)
     actions = ActionsState.of(sim.state)
@@ -122,7 +121,7 @@ def test_old_github_enterprise_falls_back_to_finding_the_run_by_correlation_id(
 ) -> None:
     admin(sim, "actions/legacy-dispatch", {"enabled": True})
     actions = ActionsState.of(sim.state)
-    dispatcher = Dispatcher(ActionsApi.from_gateway(gw), sleep=lambda s: None)
+    dispatcher = Dispatcher(gw.actions(), sleep=lambda s: None)
     bus, records = collect()
     done = dispatcher.dispatch("merge-only", merge_limit=1, conflict_limit=0, bus=bus, correlation_id="f" * 32)
     assert done.found_by == "run list"
@@ -138,7 +137,7 @@ def test_old_github_enterprise_falls_back_to_finding_the_run_by_correlation_id(
 def test_a_missing_workflow_is_explained(sim: SimHandle, gw: GitHubGateway) -> None:
     from lbconsole.errors import ConfigError
 
-    dispatcher = Dispatcher(ActionsApi.from_gateway(gw), workflow="nope.yml")
+    dispatcher = Dispatcher(gw.actions(), workflow="nope.yml")
     with pytest.raises(ConfigError, match=r"workflow nope.yml not found in acme/rocket: run `lbconsole workflow init`"):
         dispatcher.dispatch("auto", merge_limit=5, conflict_limit=3)
 

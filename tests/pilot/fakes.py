@@ -1,6 +1,6 @@
 """An in-memory gateway with a small demo repository, for Pilot and snapshot tests.
 
-It implements `lbconsole.github.api.Gateway` just well enough for the
+It implements `lbconsole.core.ports.Gateway` just well enough for the
 console and the real executor: merging closes the PR and records the call.
 """
 
@@ -12,10 +12,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from lbconsole.core.models import ChecksState, Mergeable, MergeState, PullRequest, Queue, ReviewDecision
+from lbconsole.core.ports import Comment, MergeResult, PullFile, PullSnapshot, RateLimit, RunInfo
 from lbconsole.core.settings import GithubSettings, RefreshSettings, Settings
-from lbconsole.errors import GatewayError, Unreachable
-from lbconsole.github.actions import RunInfo
-from lbconsole.github.api import Comment, MergeResult, PullFile, PullSnapshot, RateLimit
+from lbconsole.errors import GatewayError, LbError, Unreachable
 
 NOW = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)
 REPO = "acme/rocket"
@@ -209,19 +208,22 @@ class FakeGateway:
             self.pulls[pr.number] = pr
             self.changed = True
 
+    def actions(self) -> Any:
+        raise LbError("this gateway has no GitHub Actions API: dispatch and the Runs tab need GitHub (or the simulator)")
+
     def get_pull(self, number: int) -> PullSnapshot:
         self._check()
         pr = self.pulls.get(number)
         if pr is None:
             if number in self.merged:
-                return PullSnapshot(number, self.merged[number], "closed", True, "unknown", ())
+                return PullSnapshot(number, self.merged[number], "closed", True, MergeState.UNKNOWN, ())
             raise GatewayError("Not Found", status=404)
         return PullSnapshot(
             number,
             pr.head_sha,
             "open",
             False,
-            pr.merge_state.value.lower(),
+            pr.merge_state,
             pr.labels,
             draft=pr.draft,
             author=pr.author,

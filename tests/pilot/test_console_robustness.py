@@ -131,7 +131,7 @@ async def test_cancelling_a_run_stops_its_rate_limit_wait(make_app, gateway: Fak
 
 
 async def test_text_that_looks_like_markup_is_shown_literally(make_app, tmp_path):
-    from lbconsole.github.actions import RunInfo
+    from lbconsole.core.ports import RunInfo
 
     config = tmp_path / "config.toml"
     config.write_text("limits = 3\n")  # save_limits: "[limits] and [merge] must be tables"

@@ -188,12 +188,11 @@ async def test_enter_on_a_completed_run_shows_its_logs(sim):
     app = sim_app(sim)
     # a run dispatched from elsewhere (e.g. `lbconsole dispatch`), already completed
     from lbconsole.engine.dispatch import Dispatcher
-    from lbconsole.github.actions import ActionsApi
     from lbconsole.github.gateway import GitHubGateway
 
     gateway = GitHubGateway(REPO, settings=GithubSettings(repo=REPO, api_url=sim.url, write_interval_s=0.0))
     try:
-        done = Dispatcher(ActionsApi.from_gateway(gateway)).dispatch("merge-only", merge_limit=1, conflict_limit=0)
+        done = Dispatcher(gateway.actions()).dispatch("merge-only", merge_limit=1, conflict_limit=0)
     finally:
         gateway.close()
     admin(sim, f"actions/runs/{done.run_id}/advance", {"to_end": True})

@@ -146,7 +146,6 @@ class FrozenSimClock:
 def complete_one_run(sim: object) -> None:
     """Dispatch one auto run (fixed correlation id) and run it to the end: queued 4 s, then 83 s of work."""
     from lbconsole.engine.dispatch import Dispatcher
-    from lbconsole.github.actions import ActionsApi
     from lbconsole.github.gateway import GitHubGateway
     from lbconsole.sim.actions import ActionsState
 
@@ -159,7 +158,7 @@ def complete_one_run(sim: object) -> None:
     github = GithubSettings(repo="acme/rocket", api_url=sim.url, write_interval_s=0.0)  # type: ignore[attr-defined]
     gateway = GitHubGateway("acme/rocket", settings=github)
     try:
-        done = Dispatcher(ActionsApi.from_gateway(gateway)).dispatch(
+        done = Dispatcher(gateway.actions()).dispatch(
             "auto", merge_limit=5, conflict_limit=3, correlation_id="c0ffee" * 5 + "00"
         )
     finally:

@@ -1,4 +1,4 @@
-"""FakeGateway: an in-memory implementation of `lbconsole.github.api.Gateway` for engine tests.
+"""FakeGateway: an in-memory implementation of `lbconsole.core.ports.Gateway` for engine tests.
 
 It records every call (`calls`, `writes`), behaves like GitHub where the
 executor depends on it (merge honours `sha` with 409, update-branch honours
@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from lbconsole.core.models import Queue
+from lbconsole.core.models import MergeState, Queue
+from lbconsole.core.ports import Comment, MergeResult, PullFile, PullSnapshot, RateLimit
 from lbconsole.errors import GatewayError
-from lbconsole.github.api import Comment, MergeResult, PullFile, PullSnapshot, RateLimit
 
 WRITES = frozenset({"merge", "update_branch", "add_labels", "create_comment", "update_comment", "set_commit_status"})
 
@@ -97,7 +97,7 @@ class FakeGateway:
             head_sha=p.head_sha,
             state=p.state,
             merged=p.merged,
-            mergeable_state=p.mergeable_state,
+            merge_state=MergeState(p.mergeable_state.upper()),
             labels=tuple(p.labels),
             author=p.author,
         )

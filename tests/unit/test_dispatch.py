@@ -12,11 +12,12 @@ from typing import Any
 import httpx
 import pytest
 
+from lbconsole.core.ports import JobInfo, RunInfo, StepInfo
 from lbconsole.core.settings import GithubSettings
 from lbconsole.engine.dispatch import LOG_ATTEMPTS, Dispatcher, RunResult, dispatch_inputs, parse_log_line
 from lbconsole.engine.logbus import LogBus, LogRecord
 from lbconsole.errors import AuthError, ConfigError, GatewayError, LbError, RateLimited, UsageError
-from lbconsole.github.actions import ActionsApi, JobInfo, RunInfo, StepInfo
+from lbconsole.github.actions import ActionsApi
 from lbconsole.github.client import GitHubClient
 
 # -- a scripted Actions API for the follower ---------------------------------------------------

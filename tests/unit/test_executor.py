@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from lbconsole.core.plan import Action, Plan
+from lbconsole.core.ports import PullFile
 from lbconsole.core.settings import GithubSettings, Limits, SecuritySettings, Settings
 from lbconsole.engine import audit as audit_module
 from lbconsole.engine.audit import AuditLog, read_audit
@@ -27,7 +28,6 @@ from lbconsole.engine.executor import (
 )
 from lbconsole.engine.logbus import LogBus, LogRecord
 from lbconsole.errors import AuthError, GatewayError, Unreachable, UsageError
-from lbconsole.github.api import PullFile
 from tests.unit.fake_gateway import FakeGateway, FakePull, pulls, sha
 
 NOW = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)

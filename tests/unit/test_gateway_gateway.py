@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from lbconsole.core.models import MergeState
 from lbconsole.core.settings import GithubSettings
 from lbconsole.errors import GatewayError, UsageError
 from lbconsole.github.gateway import GitHubGateway, parse_repo
@@ -226,8 +227,8 @@ def test_get_pull_and_whoami() -> None:
     gw, _ = make(handler)
     assert gw.whoami() == "octocat"
     snapshot = gw.get_pull(7)
-    assert (snapshot.mergeable_state, snapshot.draft, snapshot.labels, snapshot.author) == (
-        "behind",
+    assert (snapshot.merge_state, snapshot.draft, snapshot.labels, snapshot.author) == (
+        MergeState.BEHIND,
         True,
         ("wip",),
         "alice",
@@ -341,7 +342,7 @@ def test_bad_arguments_are_refused_before_sending() -> None:
 
 
 def test_gateway_satisfies_the_protocol() -> None:
-    from lbconsole.github.api import Gateway
+    from lbconsole.core.ports import Gateway
 
     gw: Gateway = make(lambda r: reply(200, {}))[0]
     assert gw.repo == "acme/rocket"

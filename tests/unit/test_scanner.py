@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from lbconsole.core.ports import PullFile
 from lbconsole.engine.scanner import MARKER, Finding, ScanReport, format_summary, is_manifest, redact, scan
-from lbconsole.github.api import PullFile
 
 AWS_KEY_ID = "AKIA" + "IOSFODNN7EXAMPLE"
 AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYEXAMPLEKEY"

@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 import pytest
 
+from lbconsole.core.ports import PullFile
 from lbconsole.engine import scan_workflows
 from lbconsole.engine.scanner import ScanReport, scan
-from lbconsole.github.api import PullFile
 
 PINNED = "someone/action@" + "8f4b7f84864484a7bf31766abe9204da3cbe65b3"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +13,6 @@ from graphql import (
     GraphQLObjectType,
     GraphQLSchema,
     GraphQLUnionType,
-    build_schema,
     parse,
     print_ast,
     validate,
@@ -23,14 +21,10 @@ from graphql import (
 from lbconsole.github.queries import ALL_DOCUMENTS
 from lbconsole.sim.gql import schema as sim_schema
 
-GITHUB_SCHEMA = Path(__file__).parents[2] / ".." / "shared" / "github-graphql-schema" / "schema.graphql"
-
 
 @pytest.fixture(scope="module")
-def github() -> GraphQLSchema:
-    if not GITHUB_SCHEMA.exists():
-        pytest.skip(f"GitHub's schema is not at {GITHUB_SCHEMA}")
-    return build_schema(GITHUB_SCHEMA.read_text(encoding="utf-8"), assume_valid_sdl=True)
+def github(github_schema: GraphQLSchema) -> GraphQLSchema:
+    return github_schema
 
 
 def default_of(arg: GraphQLArgument) -> str | None:

@@ -30,8 +30,8 @@ from lbconsole.tui.widgets.tones import styled, tone_styles
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from lbconsole.core.ports import RunInfo
     from lbconsole.engine.dispatch import Dispatched, RunResult
-    from lbconsole.github.actions import RunInfo
 
 NO_LIVE_LOG = "job logs arrive in the Logs tab as each job completes (GitHub's API has no live log)"
 

@@ -8,7 +8,7 @@ from rich.markup import escape
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from lbconsole.github.api import RateLimit
+from lbconsole.core.ports import RateLimit
 
 
 class StatusBar(Static):
