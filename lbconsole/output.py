@@ -7,28 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from itertools import groupby
 from typing import Any
 
-from lbconsole.core.analysis import Analysis
+from lbconsole.core.analysis import Analysis, group_by_category
 from lbconsole.core.plan import Plan
 from lbconsole.core.priority import age_days
+from lbconsole.core.times import iso_z
 
 QUEUE_SCHEMA = "lbconsole.queue/1"
 
 
-def _iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def grouped(analyses: Sequence[Analysis], order: Sequence[str]) -> list[tuple[str, list[Analysis]]]:
-    """Groups in the configured category order (`Settings.category_order`); PRs in priority order inside each.
-
-    The console shows the same groups in the same order.
-    """
-    rank = {name: i for i, name in enumerate(order)}
-    ordered = sorted(analyses, key=lambda a: (rank.get(a.category, len(rank)), a.category, -a.priority, a.pr.number))
-    return [(name, list(items)) for name, items in groupby(ordered, key=lambda a: a.category)]
 
 
 def queue_dict(
@@ -43,7 +31,7 @@ def queue_dict(
     return {
         "schema": QUEUE_SCHEMA,
         "repo": repo,
-        "fetched_at": _iso(fetched_at),
+        "fetched_at": iso_z(fetched_at),
         "total": len(analyses),
         "notes": list(notes),
         "categories": [
@@ -72,7 +60,7 @@ def queue_dict(
                     for a in items
                 ],
             }
-            for name, items in grouped(analyses, order)
+            for name, items in group_by_category(analyses, order)
         ],
     }
 
@@ -90,9 +78,9 @@ def queue_text(
     notes: Sequence[str] = (),
 ) -> str:
     """The queue grouped by category, priority order, one line a PR."""
-    lines = [f"{repo}: {len(analyses)} open pull requests (fetched {_iso(fetched_at)})"]
+    lines = [f"{repo}: {len(analyses)} open pull requests (fetched {iso_z(fetched_at)})"]
     lines += [f"Note: {note}" for note in notes]
-    for name, items in grouped(analyses, order):
+    for name, items in group_by_category(analyses, order):
         lines += ["", f"{name} ({len(items)})"]
         for a in items:
             why = "" if a.readiness.ready else f"  [{'; '.join(a.readiness.reasons)}]"
@@ -107,7 +95,7 @@ def plan_text(plan: Plan) -> str:
     """A plan for people: actions with reasons, every skipped PR with its reasons."""
     limits = plan.limits
     lines = [
-        f"Plan {plan.mode} for {plan.repo} at {_iso(plan.generated_at)}",
+        f"Plan {plan.mode} for {plan.repo} at {iso_z(plan.generated_at)}",
         f"Limits: merge {limits.merge}, conflict {limits.conflict}, scan {limits.scan}, label {limits.label}",
     ]
     lines += [f"Note: {note}" for note in plan.notes]

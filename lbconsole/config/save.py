@@ -10,10 +10,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import secrets
-import stat
-import sys
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,6 +21,7 @@ from lbconsole.config.load import Problem, read_document, validate
 from lbconsole.config.schema import CATEGORY_FIELDS, SECTIONS, Field, did_you_mean, plain_keys, string
 from lbconsole.core.settings import Settings
 from lbconsole.errors import ConfigError
+from lbconsole.files import atomic_write
 
 _KEYMAP_ENTRY = Field("str", string(expect="must be keys", allow_empty=False))
 
@@ -62,44 +59,6 @@ def dumps(data: Mapping[str, Any]) -> str:
     return tomli_w.dumps(data)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace `path` with `text` atomically, keeping its permissions.
-
-    Writes to a temporary file in the same directory, fsyncs it and renames
-    it over the target (a symlink's target is replaced, not the link).
-    A new file gets the usual umask permissions; its directory is created.
-
-    Raises:
-        OSError: when the directory or file cannot be written; the old file
-            is then untouched and no temporary file is left behind.
-    """
-    target = Path(os.path.realpath(path))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode: int | None = stat.S_IMODE(target.stat().st_mode)
-    except FileNotFoundError:
-        mode = None
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    if sys.platform != "win32":
-        directory = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
-
-
 def _refuse(problems: tuple[Problem, ...], path: Path) -> InvalidConfig:
     lines = "\n".join(str(problem) for problem in problems)
     return InvalidConfig(f"{lines}\n{path} was not changed", problems)
@@ -124,7 +83,7 @@ def save(path: Path | str, data: Mapping[str, Any]) -> Settings:
     if problems:
         raise _refuse(problems, file)
     try:
-        write_atomic(file, dumps(data))
+        atomic_write(file, dumps(data))
     except OSError as error:
         raise ConfigError(f"cannot write {file}: {error.strerror or error}") from error
     return settings

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -39,3 +39,16 @@ def analyze(pulls: Iterable[PullRequest], settings: Settings, now: datetime) -> 
         result.append(Analysis(pr, classification, readiness, score))
     result.sort(key=lambda a: (-a.priority, a.pr.number))
     return result
+
+
+def group_by_category(analyses: Iterable[Analysis], order: Sequence[str]) -> list[tuple[str, list[Analysis]]]:
+    """Analyses grouped by category, groups in `order` (`Settings.category_order`), unknown names last.
+
+    Inside a group the analyses keep the order they came in (priority order, from `analyze`).
+    `lbconsole queue` and the console show the same groups in the same order.
+    """
+    groups: dict[str, list[Analysis]] = {}
+    for a in analyses:
+        groups.setdefault(a.category, []).append(a)
+    rank = {name: i for i, name in enumerate(order)}
+    return [(name, groups[name]) for name in sorted(groups, key=lambda c: (rank.get(c, len(rank)), c))]

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from lbconsole.core.settings import Limits
+from lbconsole.core.times import iso_z, parse_iso_z
 
 SCHEMA = "lbconsole.plan/1"
 
@@ -85,8 +86,6 @@ class Plan:
         return list(dict.fromkeys(a.pr for a in self.actions if a.pr is not None))
 
 
-def _iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def to_dict(plan: Plan) -> dict[str, Any]:
@@ -108,7 +107,7 @@ def to_dict(plan: Plan) -> dict[str, Any]:
         "schema": SCHEMA,
         "repo": plan.repo,
         "mode": plan.mode,
-        "generated_at": _iso(plan.generated_at),
+        "generated_at": iso_z(plan.generated_at),
         "limits": {
             "merge": plan.limits.merge,
             "conflict": plan.limits.conflict,
@@ -171,11 +170,10 @@ def from_dict(data: Mapping[str, Any]) -> Plan:
             )
             for s in data.get("skipped", ())
         )
-        generated = datetime.strptime(data["generated_at"], "%Y-%m-%dT%H:%M:%SZ")
         return Plan(
             repo=str(data["repo"]),
             mode=str(data["mode"]),
-            generated_at=generated.replace(tzinfo=UTC),
+            generated_at=parse_iso_z(data["generated_at"]),
             limits=limits,
             actions=tuple(actions),
             skipped=skipped,

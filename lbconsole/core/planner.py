@@ -12,13 +12,11 @@ from datetime import datetime
 
 from lbconsole.core.analysis import Analysis, analyze
 from lbconsole.core.models import Mergeable, MergeState, Queue
+from lbconsole.core.orchestrator import NEEDS_REBASE, STALE
 from lbconsole.core.plan import Action, Plan, Skipped
 from lbconsole.core.readiness import UNKNOWN_REASON, blocking_labels, is_conflicting
 from lbconsole.core.report import render_report
 from lbconsole.core.settings import MODES, OTHER, Settings
-
-NEEDS_REBASE = "needs-rebase"
-STALE = "stale"
 
 MERGES = frozenset({"merge-only", "auto", "full-audit"})
 CONFLICTS = frozenset({"conflict-resolution", "auto", "full-audit"})

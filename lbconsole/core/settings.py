@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-MODES: tuple[str, ...] = ("auto", "security-only", "merge-only", "conflict-resolution", "full-audit")
-"""The five orchestrator modes, in the order the console cycles them."""
+from lbconsole.core.orchestrator import MODES, WORKFLOW_FILE
+
+__all__ = ["MODES"]  # re-exported: settings validate modes
+
 
 MERGE_METHODS: tuple[str, ...] = ("squash", "merge", "rebase")
 
@@ -25,7 +27,7 @@ class GithubSettings:
     """`owner/name`; empty means: detect it from the git remote."""
     api_url: str = "https://api.github.com"
     """REST root; GitHub Enterprise uses `https://HOST/api/v3`."""
-    workflow: str = "lambda-bot.yml"
+    workflow: str = WORKFLOW_FILE
     """File name (or id) of the orchestrator workflow to dispatch."""
     ref: str = ""
     """Git ref to dispatch on; empty means the default branch."""

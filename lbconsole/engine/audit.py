@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lbconsole.core.plan import Plan, to_dict
+from lbconsole.core.times import iso_z
 from lbconsole.redact import redact_value
 
 if TYPE_CHECKING:
@@ -29,8 +30,6 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class AuditLog:
@@ -84,7 +83,7 @@ class AuditLog:
         return self.append(
             {
                 "event": "outcome",
-                "time": _iso(outcome.time),
+                "time": iso_z(outcome.time),
                 "repo": repo,
                 "mode": mode,
                 "run_id": run_id,
@@ -129,7 +128,7 @@ class AuditLog:
         Raises:
             OSError: when the file cannot be written.
         """
-        data = {"time": _iso(self._clock()), **event}
+        data = {"time": iso_z(self._clock()), **event}
         clean = redact_value(data, self._secrets)
         line = json.dumps(clean, ensure_ascii=False, separators=(",", ":")) + "\n"
         with self._lock:

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from lbconsole.core.orchestrator import WORKFLOW_FILE
 from lbconsole.core.ports import Actions, JobInfo, RunInfo, StepInfo
 from lbconsole.engine.logbus import LogBus, LogRecord
 from lbconsole.errors import AuthError, ConfigError, GatewayError, LbError, RateLimited, UsageError
@@ -148,7 +149,7 @@ class Dispatcher:
         self,
         api: Actions,
         *,
-        workflow: str = "lambda-bot.yml",
+        workflow: str = WORKFLOW_FILE,
         sleep: Sleep = time.sleep,
         find_attempts: int = FIND_ATTEMPTS,
         find_interval_s: float = FIND_INTERVAL_S,

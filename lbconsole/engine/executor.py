@@ -39,20 +39,15 @@ from typing import Any, Protocol, TypeVar
 
 from lbconsole.auth import without_tokens
 from lbconsole.core.models import MergeState
+from lbconsole.core.orchestrator import CONFLICT_MARKER, NEEDS_REBASE, SCAN_CONTEXT, SCAN_MARKER, SECURITY_REVIEW
 from lbconsole.core.plan import Action, Plan
-from lbconsole.core.planner import NEEDS_REBASE
 from lbconsole.core.ports import Comment, Gateway, PullFile, PullSnapshot
 from lbconsole.core.settings import Settings
-from lbconsole.engine import scan_model
 from lbconsole.engine.audit import AuditLog
 from lbconsole.engine.logbus import LogBus
 from lbconsole.errors import AuthError, GatewayError, LbError, RateLimited, Unreachable, UsageError
 from lbconsole.redact import redact
 
-CONFLICT_MARKER = "<!-- lbconsole:conflict -->"
-SCAN_MARKER = scan_model.MARKER
-SECURITY_REVIEW = "security-review"
-SCAN_CONTEXT = "lbconsole/security-scan"
 SIGNIFICANT = frozenset({"high", "medium"})
 """Severities that fail the scan status; any finding at all adds the security-review label (SPEC 3.1)."""
 """Finding severities that label the PR `security-review` and fail the scan status."""

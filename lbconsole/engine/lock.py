@@ -21,7 +21,9 @@ from types import TracebackType
 
 import filelock
 
+from lbconsole.core.times import iso_z
 from lbconsole.errors import LbError
+from lbconsole.files import atomic_write
 
 
 class RunLocked(LbError):
@@ -74,11 +76,9 @@ class RunLock:
             "pid": os.getpid(),
             "host": socket.gethostname(),
             "repo": self.repo,
-            "started": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "started": iso_z(datetime.now(UTC)),
         }
-        tmp = self.holder_path.with_name(self.holder_path.name + f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(info) + "\n", encoding="utf-8")
-        os.replace(tmp, self.holder_path)
+        atomic_write(self.holder_path, json.dumps(info) + "\n")
 
     def release(self) -> None:
         """Give the lock back (harmless when not held)."""

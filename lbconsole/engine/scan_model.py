@@ -9,13 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from lbconsole.core.orchestrator import SCAN_MARKER
+
 Severity = Literal["high", "medium", "low"]
 
 SEVERITY_RANK: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
 """Sort order of severities: most severe first."""
 
 
-MARKER = "<!-- lbconsole:scan -->"
+MARKER = SCAN_MARKER
 """Hidden marker of the one scan summary comment (looked for before posting again)."""
 
 

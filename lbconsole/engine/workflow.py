@@ -21,12 +21,12 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lbconsole import __version__
+from lbconsole.files import atomic_write
 
 WORKFLOW_RELPATH = Path(".github/workflows/lambda-bot.yml")
 """Where `workflow init` writes the orchestrator, relative to the repository root."""
@@ -323,19 +323,7 @@ def _write_manifest(disabled_dir: Path, moved: list[Moved]) -> None:
         path.unlink(missing_ok=True)
         return
     data = {"schema": MANIFEST_SCHEMA, "moved": [{"name": m.name, "reason": m.reason} for m in moved]}
-    _atomic_write(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -446,7 +434,7 @@ def cmd_init(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    _atomic_write(target, render_workflow(__version__))
+    atomic_write(target, render_workflow(__version__))
     print(f"wrote {WORKFLOW_RELPATH} (installs lbconsole=={__version__})")
     if args.disable_redundant:
         report = disable_redundant(root)

@@ -7,13 +7,13 @@ the fields they ask for.
 
 from __future__ import annotations
 
-SCAN_STATUS_CONTEXT = "lbconsole/security-scan"
-"""Commit status context the scanner sets on the head commit it scanned."""
+from lbconsole.core.orchestrator import SCAN_CONTEXT
 
 PAGE_SIZE = 100
 """Pull requests per GraphQL request (GitHub's maximum page size)."""
 
-OPEN_PULLS = """
+OPEN_PULLS = (
+    """
 query OpenPulls($owner: String!, $name: String!, $first: Int!, $after: String) {
   rateLimit { cost remaining resetAt }
   repository(owner: $owner, name: $name) {
@@ -44,7 +44,7 @@ query OpenPulls($owner: String!, $name: String!, $first: Int!, $after: String) {
           nodes {
             commit {
               oid
-              status { context(name: "lbconsole/security-scan") { state } }
+              status { context(name: "SCAN_CONTEXT") { state } }
               statusCheckRollup {
                 state
                 contexts(first: 100) {
@@ -62,7 +62,8 @@ query OpenPulls($owner: String!, $name: String!, $first: Int!, $after: String) {
     }
   }
 }
-"""
+""".replace("SCAN_CONTEXT", SCAN_CONTEXT)
+)
 """One page of open pull requests with every fact the planner needs."""
 
 ALL_DOCUMENTS: dict[str, str] = {"OpenPulls": OPEN_PULLS}

@@ -19,7 +19,7 @@ Choices made here:
 * Failing checks: CheckRun conclusions FAILURE, TIMED_OUT, CANCELLED,
   ACTION_REQUIRED, STARTUP_FAILURE; StatusContext states FAILURE, ERROR.
 * ``security_scanned`` is True when the head commit carries lbconsole's
-  status context (`queries.SCAN_STATUS_CONTEXT`) in state SUCCESS or
+  status context (`orchestrator.SCAN_CONTEXT`) in state SUCCESS or
   FAILURE: the scan finished, with or without findings. PENDING (a scan in
   flight or one that died) and ERROR (the scanner itself failed) mean
   "scan again". The status must sit on the PR's current head commit: a push

@@ -36,6 +36,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from lbconsole.core.orchestrator import WORKFLOW_FILE, run_name
 from lbconsole.core.settings import MODES
 from lbconsole.sim import shapes
 from lbconsole.sim.http import (
@@ -51,7 +52,7 @@ from lbconsole.sim.http import (
 )
 from lbconsole.sim.state import SimError, SimState
 
-ORCHESTRATOR_FILE = "lambda-bot.yml"
+ORCHESTRATOR_FILE = WORKFLOW_FILE
 ORCHESTRATOR_NAME = "ΛBot orchestrator"
 DOCS = "https://docs.github.com/rest/actions"
 
@@ -358,7 +359,7 @@ class ActionsState:
                 id=run_id,
                 workflow=workflow,
                 run_number=number,
-                display_title=f"lambda-bot {mode} {inputs.get('correlation_id', '')}".rstrip(),
+                display_title=run_name(mode, inputs.get("correlation_id", "")),
                 event="workflow_dispatch",
                 head_branch=branch,
                 head_sha=sha,

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+from lbconsole.core.times import iso_z
 from lbconsole.sim.state import (
     SimCheckRun,
     SimComment,
@@ -35,7 +36,7 @@ ASSOCIATIONS = {"mlindqvist": "OWNER", "priya-raman": "MEMBER", "tkowalczyk": "M
 
 def ts(value: datetime | None) -> str | None:
     """GitHub's timestamp format: ISO 8601, UTC, whole seconds, `Z`."""
-    return None if value is None else value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return None if value is None else iso_z(value)
 
 
 def user_id(login: str) -> int:

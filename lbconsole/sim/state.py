@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from lbconsole.core.models import ChecksState, Mergeable, MergeState, PullRequest, ReviewDecision
-from lbconsole.github.queries import SCAN_STATUS_CONTEXT
+from lbconsole.core.orchestrator import SCAN_CONTEXT
 
 DEFAULT_NOW = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
 """The instant a scenario is anchored at unless `reset(now=...)` says otherwise."""
@@ -799,7 +799,7 @@ def core_pull(state: SimState, number: int) -> PullRequest:
         rollup, failing = state.rollup(p.head_sha)
         # as the gateway's translate does: a pending (or errored) scan status is not a finished scan
         statuses = state.statuses_for(p.head_sha)
-        scanned = any(s.context == SCAN_STATUS_CONTEXT and s.state in ("success", "failure") for s in statuses)
+        scanned = any(s.context == SCAN_CONTEXT and s.state in ("success", "failure") for s in statuses)
         return PullRequest(
             number=p.number,
             title=p.title,

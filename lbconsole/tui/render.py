@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from lbconsole.core.analysis import Analysis
+from lbconsole.core.analysis import Analysis, group_by_category
 from lbconsole.core.models import ChecksState, ReviewDecision
+from lbconsole.core.orchestrator import mode_of_run_name
 from lbconsole.core.plan import ACTION_KINDS, Action, Plan, Skipped
-from lbconsole.core.settings import MODES, Limits, Settings
+from lbconsole.core.settings import Limits, Settings
 
 if TYPE_CHECKING:  # a type only: rendering never imports githubkit
     from lbconsole.core.ports import RunInfo
@@ -146,17 +147,14 @@ def group_rows(
     """Analyses grouped by category: (category, shown PRs, total PRs), in `order` (`Settings.category_order`).
 
     Groups keep the priority order of `analyses`; groups with no matching PR are dropped.
-    `lbconsole queue` shows the same groups in the same order (`output.grouped`).
+    `lbconsole queue` shows the same groups in the same order (`core.analysis.group_by_category`).
     """
-    groups: dict[str, list[Analysis]] = {}
-    totals: dict[str, int] = {}
-    for a in analyses:
-        totals[a.category] = totals.get(a.category, 0) + 1
-        if matches(a, query):
-            groups.setdefault(a.category, []).append(a)
-    rank = {name: i for i, name in enumerate(order)}
-    ordered = sorted(groups, key=lambda c: (rank.get(c, len(rank)), c))
-    return [(c, groups[c], totals[c]) for c in ordered]
+    result = []
+    for category, members in group_by_category(analyses, order):
+        shown = [a for a in members if matches(a, query)]
+        if shown:
+            result.append((category, shown, len(members)))
+    return result
 
 
 def mode_effect(number: int, plan: Plan | None) -> list[Cell]:
@@ -331,18 +329,6 @@ RUN_TONES: dict[str, str] = {
     "stale": "warning",
     "skipped": "muted",
 }
-RUN_PREFIX = "lambda-bot"
-"""The orchestrator workflow's run name is ``lambda-bot <mode> <correlation id>``."""
-
-
-def run_mode(title: str) -> str | None:
-    """The mode in a run name ``lambda-bot <mode> <correlation id>``; None when it is not one."""
-    parts = title.split()
-    if len(parts) >= 2 and parts[0] == RUN_PREFIX and parts[1] in MODES:
-        return parts[1]
-    return None
-
-
 def run_state(run: RunInfo) -> Cell:
     """A run's conclusion when completed, else its status (in progress, queued...)."""
     if run.completed:
@@ -380,7 +366,7 @@ def run_duration(run: RunInfo, now: datetime) -> Cell:
 
 def run_cells(run: RunInfo, now: datetime, tz: tzinfo | None = None) -> tuple[Cell, ...]:
     """One row of the runs table: id, number, status, mode, event, started, duration."""
-    mode = run_mode(run.display_title)
+    mode = mode_of_run_name(run.display_title)
     started = run.started_at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S") if run.started_at else "—"
     return (
         (str(run.id), "accent"),

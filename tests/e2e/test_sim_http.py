@@ -12,7 +12,8 @@ from githubkit import GitHub
 from githubkit.exception import PrimaryRateLimitExceeded, RequestFailed, SecondaryRateLimitExceeded
 from githubkit.versions.latest.models import ContentFile
 
-from lbconsole.github.queries import OPEN_PULLS, SCAN_STATUS_CONTEXT
+from lbconsole.core.orchestrator import SCAN_CONTEXT
+from lbconsole.github.queries import OPEN_PULLS
 from lbconsole.sim import SimHandle
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
@@ -164,11 +165,11 @@ def test_labels_comments_statuses(sim: SimHandle, gh: GitHub) -> None:
     assert bodies[-1] == "edited"
     assert len(bodies) == 2
     head = gh.rest.pulls.get(OWNER, R, n).parsed_data.head.sha
-    created = gh.rest.repos.create_commit_status(OWNER, R, head, state="success", context=SCAN_STATUS_CONTEXT)
+    created = gh.rest.repos.create_commit_status(OWNER, R, head, state="success", context=SCAN_CONTEXT)
     assert created.status_code == 201
-    assert created.parsed_data.context == SCAN_STATUS_CONTEXT
+    assert created.parsed_data.context == SCAN_CONTEXT
     combined = gh.rest.repos.get_combined_status_for_ref(OWNER, R, head).parsed_data
-    assert [s.context for s in combined.statuses] == [SCAN_STATUS_CONTEXT]
+    assert [s.context for s in combined.statuses] == [SCAN_CONTEXT]
 
 
 def test_graphql_open_pulls_paginates(sim: SimHandle, gh: GitHub) -> None:
@@ -204,12 +205,12 @@ def test_graphql_open_pulls_paginates(sim: SimHandle, gh: GitHub) -> None:
 def test_graphql_scan_status_context(sim: SimHandle, gh: GitHub) -> None:
     n = number_of(sim, "Bump ruff")
     head = sim.state.pull(n).head_sha
-    gh.rest.repos.create_commit_status(OWNER, R, head, state="success", context=SCAN_STATUS_CONTEXT)
+    gh.rest.repos.create_commit_status(OWNER, R, head, state="success", context=SCAN_CONTEXT)
     data = gh.graphql(OPEN_PULLS, {"owner": OWNER, "name": R, "first": 100})
     node = next(x for x in data["repository"]["pullRequests"]["nodes"] if x["number"] == n)
     commit = node["commits"]["nodes"][0]["commit"]
     assert commit["status"]["context"] == {"state": "SUCCESS"}
-    assert {"__typename": "StatusContext", "context": SCAN_STATUS_CONTEXT, "state": "SUCCESS"} in commit[
+    assert {"__typename": "StatusContext", "context": SCAN_CONTEXT, "state": "SUCCESS"} in commit[
         "statusCheckRollup"
     ]["contexts"]["nodes"]
 

@@ -115,8 +115,8 @@ def test_broken_theme_files_are_reported(tmp_path):
 def test_the_console_and_lbconsole_queue_group_in_the_same_configured_order():
     from dataclasses import replace
 
+    from lbconsole.core.analysis import group_by_category
     from lbconsole.core.settings import CategoryRule
-    from lbconsole.output import grouped
 
     settings = fake_settings()
     infra = CategoryRule(name="infra", title_words=("race",), weight=5)  # custom, placed first in the config
@@ -124,7 +124,7 @@ def test_the_console_and_lbconsole_queue_group_in_the_same_configured_order():
     result = analyze(FakeGateway().fetch_queue().pulls, settings, NOW)
     order = settings.category_order()
     console = [(c, [a.pr.number for a in items]) for c, items, _ in render.group_rows(result, "", order)]
-    cli = [(c, [a.pr.number for a in items]) for c, items in grouped(result, order)]
+    cli = [(c, [a.pr.number for a in items]) for c, items in group_by_category(result, order)]
     assert console == cli
     assert console[0][0] == "infra"
     assert order[-1] == "other"

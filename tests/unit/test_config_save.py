@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from lbconsole.config import save as save_module
+from lbconsole import files as files_module
 from lbconsole.config.load import load, validate
 from lbconsole.config.save import (
     InvalidConfig,
@@ -116,7 +116,7 @@ def test_failed_write_keeps_the_old_file_and_leaves_no_temporary(folder: Path, m
     def broken_replace(src: object, dst: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(save_module.os, "replace", broken_replace)
+    monkeypatch.setattr(files_module.os, "replace", broken_replace)
     with pytest.raises(ConfigError, match=r"cannot write .*No space left on device"):
         save(file, {"limits": {"merge": 2}})
     assert snapshot(file) == before

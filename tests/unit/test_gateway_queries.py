@@ -5,6 +5,7 @@ from __future__ import annotations
 import graphql
 import pytest
 
+from lbconsole.core.orchestrator import SCAN_CONTEXT
 from lbconsole.github import queries
 
 
@@ -30,4 +31,4 @@ def test_wrong_enum_value_is_refused(github_schema: graphql.GraphQLSchema) -> No
 def test_page_size_is_githubs_maximum() -> None:
     assert queries.PAGE_SIZE == 100
     assert 'context(name: "lbconsole/security-scan")' in queries.OPEN_PULLS
-    assert queries.SCAN_STATUS_CONTEXT == "lbconsole/security-scan"
+    assert SCAN_CONTEXT == "lbconsole/security-scan"

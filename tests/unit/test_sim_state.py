@@ -187,11 +187,11 @@ def test_contents_at_pr_head_and_base() -> None:
     ("scan_state", "scanned"), [("pending", False), ("error", False), ("success", True), ("failure", True)]
 )
 def test_core_pull_counts_a_scan_as_the_gateway_does(scan_state: str, scanned: bool) -> None:
-    from lbconsole.github.queries import SCAN_STATUS_CONTEXT
+    from lbconsole.core.orchestrator import SCAN_CONTEXT
     from lbconsole.github.translate import SCANNED_STATES
 
     state = build("demo", 0)
     number = next(p.number for p in state.open_pulls() if not core_pull(state, p.number).security_scanned)
-    state.add_status(state.pull(number).head_sha, scan_state, SCAN_STATUS_CONTEXT)
+    state.add_status(state.pull(number).head_sha, scan_state, SCAN_CONTEXT)
     assert core_pull(state, number).security_scanned is scanned
     assert (scan_state.upper() in SCANNED_STATES) is scanned  # the gateway's rule, for the same status
