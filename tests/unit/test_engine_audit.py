@@ -12,7 +12,7 @@ from lbconsole.core.plan import Action, Plan
 from lbconsole.core.settings import Limits
 from lbconsole.engine import audit as audit_module
 from lbconsole.engine.audit import AuditLog, read_audit
-from lbconsole.engine.executor import ActionOutcome
+from lbconsole.engine.outcomes import ActionOutcome
 
 NOW = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)
 TOKEN = "ghp_" + "Z9y" * 12
