@@ -551,3 +551,24 @@ def test_summary_table_of_a_dry_run() -> None:
 
     assert "(dry run)" in table
     assert "**planned 1** (exit 0" in table
+
+
+def test_every_action_kind_has_one_handler() -> None:
+    from lbconsole.core.plan import ACTION_KINDS
+    from lbconsole.engine.handlers import HANDLERS
+
+    assert sorted(HANDLERS) == sorted(ACTION_KINDS)
+
+
+def test_an_unknown_action_kind_is_described_in_a_dry_run_and_failed_when_applied() -> None:
+    gw = FakeGateway(*pulls(1))
+    plan = plan_of(Action("explode", pr=1, head_sha=sha(1)))
+
+    dry = run(gw, plan, apply=False)
+    applied = run(gw, plan)
+
+    assert dry.outcomes() == ["planned"]
+    assert dry.messages() == ["would run unknown action kind 'explode'"]
+    assert applied.outcomes() == ["failed"]
+    assert applied.messages() == ["unknown action kind 'explode'"]
+    assert gw.calls == []
