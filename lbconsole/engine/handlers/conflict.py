@@ -40,7 +40,7 @@ def conflict_comment(author: str) -> str:
         f"{who}this pull request has merge conflicts with its base branch. "
         "Please rebase it (or merge the base branch into it) and resolve the conflicts; "
         "the orchestrator will pick it up again on its next run.\n\n"
-        "<sub>Posted once by lbconsole; the `needs-rebase` label goes away when you remove it.</sub>"
+        f"<sub>Posted once by lbconsole; the `{NEEDS_REBASE}` label goes away when you remove it.</sub>"
     )
 
 
