@@ -1,4 +1,4 @@
-"""Remote orchestration: dispatch the orchestrator workflow and find its run (SPEC 3.2).
+"""Remote orchestration: dispatch the orchestrator workflow and follow its run (SPEC 3.2).
 
 `Dispatcher.dispatch` sends ``workflow_dispatch`` with the mode, the limits,
 ``dry_run`` and a fresh correlation id, asking GitHub for the run's details
@@ -7,8 +7,11 @@ GitHub Enterprise) gets the request again without it, and the run is then
 found by listing the workflow's ``workflow_dispatch`` runs and matching the
 correlation id in the run name (the workflow's ``run-name`` carries it).
 
-`Dispatcher.follow` follows the run (`lbconsole.engine.follow`, which also
-holds `RunResult` and `DEFAULT_POLL_S`, importable from here too).
+`Dispatcher.follow` follows the run with `lbconsole.engine.follow` (where
+`RunResult` and `DEFAULT_POLL_S` live, importable from here too): status
+changes, then each job's log; a log not published yet is asked for again
+(`LOG_ATTEMPTS` in all, the follower polling on past the run's end
+for it) before the log is reported missing, once.
 
 `register` adds the ``dispatch`` and ``runs`` sub-commands.
 """
