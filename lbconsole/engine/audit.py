@@ -14,22 +14,18 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lbconsole.core.plan import Plan, to_dict
 from lbconsole.core.times import iso_z
+from lbconsole.engine.outcomes import ActionOutcome, RunReport
 from lbconsole.redact import redact_value
-
-if TYPE_CHECKING:
-    from lbconsole.engine.executor import ActionOutcome, RunReport
 
 AUDIT_NAME = "audit.jsonl"
 
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
-
-
 
 
 class AuditLog:

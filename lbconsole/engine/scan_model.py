@@ -1,21 +1,24 @@
-"""What the security scanner reports: findings, the report, and redaction.
+"""What the security scanner reports (findings, the report, redaction) and how it is called.
 
 Kept apart from `scanner` so the analyser modules (`scan_secrets`,
-`scan_workflows`) can build findings without importing the façade.
+`scan_workflows`) can build findings, and the executor can hold the scanner
+(`ScanTools`), without importing the façade and its analysers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from lbconsole.core.orchestrator import SCAN_MARKER
+from lbconsole.core.ports import PullFile
+from lbconsole.engine.scan_commands import run_commands
 
 Severity = Literal["high", "medium", "low"]
 
 SEVERITY_RANK: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
 """Sort order of severities: most severe first."""
-
 
 MARKER = SCAN_MARKER
 """Hidden marker of the one scan summary comment (looked for before posting again)."""
@@ -70,3 +73,33 @@ def redact(secret: str) -> str:
     if len(secret) < 20:
         return ""
     return secret[:4] + "*" * min(len(secret) - 8, 12) + secret[-4:]
+
+
+Fetch = Callable[[str], bytes | None]
+"""Reads a file's content at the scanned head (None when it does not exist there)."""
+Scan = Callable[[Sequence[PullFile], Fetch | None], ScanReport]
+"""`scan(files, fetch) -> ScanReport`."""
+FormatSummary = Callable[[ScanReport, str], str]
+"""`format_summary(report, head_sha) -> str`, starting with the scan marker."""
+RunCommands = Callable[[Sequence[str], Mapping[str, str], Callable[[str], None]], Sequence[int]]
+"""`run_commands(commands, env, on_line) -> exit codes`, one per command, in order."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScanTools:
+    """The security scanner as the `security_scan` action calls it, injectable (tests pass fakes).
+
+    `default()` uses `lbconsole.engine.scanner`, imported on first use only.
+    """
+
+    scan: Scan
+    format_summary: FormatSummary
+    run_commands: RunCommands = run_commands
+    """The configured extra scan commands (`security.commands`)."""
+
+    @classmethod
+    def default(cls) -> ScanTools:
+        """The built-in scanner."""
+        from lbconsole.engine import scanner
+
+        return cls(scan=scanner.scan, format_summary=scanner.format_summary, run_commands=scanner.run_commands)

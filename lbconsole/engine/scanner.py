@@ -37,8 +37,6 @@ __all__ = [
     "scan",
 ]
 
-"""First line of the summary comment; finds the comment to update instead of adding one."""
-
 MAX_FETCHED_BYTES = 2_000_000
 """A new file without a patch (GitHub omits large ones) is fetched and scanned up to this size."""
 

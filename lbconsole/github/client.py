@@ -1,211 +1,52 @@
-"""The githubkit client, made safe to call from a console.
+"""The githubkit client behind the gateway: every request through one policy.
 
-githubkit's defaults do not fit an interactive tool, so this module builds
-the client itself and wraps every call in one policy:
-
-* **Timeouts that fire.** githubkit's HTTP cache (hishel, on by default)
-  rebuilds each request for the network and keeps only its own cache
-  extensions, so httpx's per-request ``timeout`` extension is lost and a
-  silent server hangs the call forever. lbconsole does its own conditional
-  requests (the ETag of `queue_changed`), so the cache buys nothing:
-  the client is built with ``http_cache=False`` and an explicit
-  ``httpx.Timeout(settings.timeout_s)``. ``tests/unit/test_gateway_client.py``
-  proves it against a real socket that never answers (and shows that the
-  cached client does not time out).
-* **Bounded rate-limit waits.** githubkit's own retry sleeps until the
-  rate limit resets (up to an hour) with no way to show it. It is turned
-  off (``auto_retry=False``); `GitHubClient.call` waits out short limits
-  itself, reporting a countdown through ``on_wait(seconds_left, reason)``
-  about once a second, and raises `RateLimited` when the wait would exceed
-  ``settings.max_wait_s``. The sleep and the clock are injectable.
-* **One error tree.** githubkit/httpx errors never leave this module:
-  401 -> `AuthError`, timeouts and connection errors -> `Unreachable`
-  (naming the host), rate limits -> `RateLimited`, every other failure ->
-  `GatewayError` with GitHub's own message and the HTTP status. No message
-  ever contains the token.
-* **One connection pool.** Outside a ``with github:`` block githubkit opens
-  (and closes) a new httpx client, TLS context included, for every request;
-  `build_github` returns a client that keeps one pool for its lifetime.
+`GitHubClient.call` sends a githubkit request and returns its response or
+raises one of `lbconsole.errors` (401 -> `AuthError`, no answer ->
+`Unreachable`, a limit past the cap -> `RateLimited`, any other refusal ->
+`GatewayError` with GitHub's message and status; `lbconsole.github.failures`).
+On the way it waits out short rate limits with a countdown
+(`lbconsole.github.ratelimit`), retries an idempotent request that got a
+5xx, and records the last rate limit seen. The githubkit client itself
+(timeouts, one connection pool) is built by `lbconsole.github.connection`.
 """
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable, Generator, Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import httpx
-from githubkit import GitHub
 from githubkit.exception import (
     GitHubException,
     PrimaryRateLimitExceeded,
     RateLimitExceeded,
     RequestError,
     RequestFailed,
-    RequestTimeout,
     SecondaryRateLimitExceeded,
 )
 from githubkit.response import Response
 
-from lbconsole import __version__
 from lbconsole.core.ports import RateLimit, WaitCallback
 from lbconsole.core.settings import GithubSettings
-from lbconsole.errors import AuthError, GatewayError, LbError, RateLimited, Unreachable
-from lbconsole.redact import redact as redact_text
+from lbconsole.errors import GatewayError
+from lbconsole.github.connection import PooledGitHub, api_host, build_github, graphql_url, rest_api_version
+from lbconsole.github.failures import describe, failure, github_message, redact, unreachable
+from lbconsole.github.ratelimit import (
+    DEFAULT_SECONDARY_WAIT_S,
+    SERVER_ERROR_BACKOFF_S,
+    WaitBudget,
+    countdown,
+    is_secondary_limit,
+    rate_limit_of,
+    rate_limited,
+    reset_wait,
+)
+
+__all__ = ["GitHubClient", "api_host", "build_github", "graphql_url", "rest_api_version"]
 
 T = TypeVar("T")
-
-GITHUB_COM_API = "https://api.github.com"
-
-GHES_REST_API_VERSION = "2022-11-28"
-"""REST API version sent to GitHub Enterprise Server, which rejects versions it does not know."""
-
-SERVER_ERROR_BACKOFF_S: tuple[float, ...] = (1.0, 2.0)
-"""Waits before retrying an idempotent request that got a 5xx (one retry per entry)."""
-
-RATE_LIMIT_RETRIES = 2
-"""How many times one call may wait out a rate limit before giving up."""
-
-DEFAULT_SECONDARY_WAIT_S = 60.0
-"""GitHub's advice when a secondary limit names no time: wait at least a minute."""
-
-_MAX_MESSAGE = 300
-
-
-def graphql_url(api_url: str) -> str:
-    """The GraphQL endpoint that belongs to a REST root.
-
-    Args:
-        api_url: the REST root: ``https://api.github.com``, a GitHub
-            Enterprise ``https://HOST/api/v3``, or the simulator's
-            ``http://127.0.0.1:PORT``.
-
-    Returns:
-        ``https://api.github.com/graphql``, ``https://HOST/api/graphql`` or
-        ``http://127.0.0.1:PORT/graphql`` respectively.
-    """
-    root = api_url.rstrip("/")
-    if root.endswith("/api/v3"):
-        return root[: -len("/v3")] + "/graphql"
-    return root + "/graphql"
-
-
-def api_host(api_url: str) -> str:
-    """The host (with a non-default port) of an API URL, for error messages."""
-    url = httpx.URL(api_url)
-    return f"{url.host}:{url.port}" if url.port else url.host
-
-
-def rest_api_version(api_url: str) -> str | None:
-    """The ``X-GitHub-Api-Version`` to send, or None for githubkit's own.
-
-    github.com (and the simulator) get githubkit's version; GitHub
-    Enterprise Server only knows ``2022-11-28`` and answers 400 to newer ones.
-    """
-    host = httpx.URL(api_url).host
-    if host in ("api.github.com", "127.0.0.1", "localhost", "::1"):
-        return None
-    return GHES_REST_API_VERSION
-
-
-def redact(text: str, token: str | None) -> str:
-    """`text` with `token` and every known token shape masked (see `lbconsole.redact`)."""
-    return redact_text(text, (token,) if token else ())
-
-
-class _PooledGitHub(GitHub[Any]):
-    """A githubkit client that keeps one httpx connection pool for its lifetime.
-
-    githubkit only reuses a client inside ``with github:``, and that is
-    stored in a ContextVar, so it is invisible to the console's worker
-    threads. httpx clients are thread-safe; one shared pool is fine.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pool: httpx.Client | None = None
-        self._pool_lock = threading.Lock()
-
-    @contextmanager
-    def get_sync_client(self) -> Generator[httpx.Client, None, None]:
-        with self._pool_lock:
-            if self._pool is None:
-                self._pool = self._create_sync_client()
-            pool = self._pool
-        yield pool
-
-    def close(self) -> None:
-        """Close the connection pool (a later request opens a new one)."""
-        with self._pool_lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.close()
-
-
-def build_github(
-    token: str | None,
-    api_url: str,
-    settings: GithubSettings,
-    *,
-    transport: httpx.BaseTransport | None = None,
-) -> GitHub[Any]:
-    """Build the githubkit client lbconsole uses.
-
-    Args:
-        token: a GitHub token, or None for unauthenticated access.
-        api_url: the REST root (see `graphql_url`).
-        settings: ``timeout_s`` becomes every request's connect/read/write/pool timeout.
-        transport: an httpx transport to use instead of the network (tests).
-
-    Returns:
-        A `githubkit.GitHub` with the HTTP cache and githubkit's own retry
-        turned off (see the module docstring) and one connection pool.
-    """
-    return _PooledGitHub(
-        token or None,
-        base_url=api_url,
-        user_agent=f"lbconsole/{__version__}",
-        timeout=httpx.Timeout(settings.timeout_s),
-        http_cache=False,
-        auto_retry=False,
-        transport=transport,
-    )
-
-
-def github_message(response: httpx.Response) -> str:
-    """GitHub's own explanation of a failed response, one line.
-
-    Uses the JSON ``message`` and the ``errors`` details (422s put the useful
-    part there); falls back to the HTTP reason phrase for non-JSON bodies
-    (a proxy's HTML error page, say).
-    """
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    parts: list[str] = []
-    if isinstance(body, dict):
-        if isinstance(body.get("message"), str) and body["message"]:
-            parts.append(body["message"])
-        for error in body.get("errors") or ():
-            if isinstance(error, dict):
-                detail = error.get("message") or " ".join(
-                    str(error[key]) for key in ("resource", "field", "code") if error.get(key)
-                )
-                if detail:
-                    parts.append(str(detail))
-            elif isinstance(error, str):
-                parts.append(error)
-    text = "; ".join(parts) or response.reason_phrase or "no message"
-    text = " ".join(text.split())
-    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 1] + "…"
-
-
-def _describe(request: httpx.Request) -> str:
-    return f"{request.method} {request.url.path}"
 
 
 class GitHubClient:
@@ -265,7 +106,7 @@ class GitHubClient:
     def close(self) -> None:
         """Close the connection pool."""
         github = self.github
-        if isinstance(github, _PooledGitHub):
+        if isinstance(github, PooledGitHub):
             github.close()
 
     @property
@@ -274,83 +115,13 @@ class GitHubClient:
         return self.rate_limits.get("core") or self.rate_limits.get("graphql")
 
     def _note_rate_limit(self, response: httpx.Response) -> None:
-        headers = response.headers
-        resource = headers.get("x-ratelimit-resource", "core")
-        if resource not in ("core", "graphql"):
-            return
-        try:
-            self.rate_limits[resource] = RateLimit(
-                limit=int(headers["x-ratelimit-limit"]),
-                remaining=int(headers["x-ratelimit-remaining"]),
-                reset_at=float(headers["x-ratelimit-reset"]),
-                resource=resource,
-            )
-        except (KeyError, ValueError):
-            pass
+        limit = rate_limit_of(response.headers)
+        if limit is not None:
+            self.rate_limits[limit.resource] = limit
 
     def wait(self, seconds: float, reason: str) -> None:
         """Sleep `seconds`, telling ``on_wait`` the time left about once a second."""
-        left = seconds
-        while left > 0:
-            if self.on_wait is not None:
-                self.on_wait(left, reason)
-            step = min(1.0, left)
-            self._sleep(step)
-            left -= step
-        if self.on_wait is not None:
-            self.on_wait(0.0, reason)
-
-    def _rate_limit_wait(self, exc: RateLimitExceeded) -> tuple[float, float]:
-        """(seconds to wait, POSIX reset time) from the headers of a rate-limited response."""
-        headers = exc.response.headers
-        now = self._clock()
-        try:
-            if "retry-after" in headers:
-                wait = max(0.0, float(headers["retry-after"]))
-                return wait, now + wait
-            if "x-ratelimit-reset" in headers:
-                reset_at = float(headers["x-ratelimit-reset"])
-                # one second of slack: the reset time is rounded to whole seconds
-                return max(0.0, reset_at - now) + 1.0, reset_at
-        except ValueError:
-            pass
-        return DEFAULT_SECONDARY_WAIT_S, now + DEFAULT_SECONDARY_WAIT_S
-
-    def _rate_limited(self, kind: str, request: httpx.Request, wait: float, reset_at: float) -> RateLimited:
-        when = datetime.fromtimestamp(reset_at, tz=UTC).strftime("%H:%M:%S UTC")
-        return RateLimited(
-            f"GitHub's {kind} rate limit is exhausted ({_describe(request)}); it resets at {when}, "
-            f"in {wait:.0f}s, more than the {self.settings.max_wait_s:.0f}s lbconsole waits per request "
-            "(github.max_wait_s). Try again after the reset.",
-            reset_at=reset_at,
-            wait_s=wait,
-        )
-
-    def _failure(self, exc: RequestFailed) -> LbError:
-        response = exc.response.raw_response
-        status = response.status_code
-        message = redact(github_message(response), self._token)
-        what = _describe(exc.request)
-        if status == 401:
-            if self._token is None:
-                return AuthError(
-                    f"GitHub needs a token for {what} (401 {message}). Set LBCONSOLE_TOKEN "
-                    "(or GH_TOKEN / GITHUB_TOKEN), or run `lbconsole auth login`."
-                )
-            return AuthError(
-                f"GitHub rejected the token (401 {message}) on {what}. It may be expired or revoked: "
-                "set a new one in LBCONSOLE_TOKEN (or GH_TOKEN / GITHUB_TOKEN), or run `lbconsole auth login`."
-            )
-        return GatewayError(f"GitHub answered {status} to {what}: {message}", status=status)
-
-    def _unreachable(self, exc: RequestError[Any]) -> Unreachable:
-        if isinstance(exc, RequestTimeout):
-            return Unreachable(
-                f"GitHub at {self.host} did not answer within {self.settings.timeout_s:g}s "
-                f"({_describe(exc.request)} timed out); check the network or github.timeout_s."
-            )
-        cause = redact(str(exc.exc) or type(exc.exc).__name__, self._token)
-        return Unreachable(f"GitHub at {self.host} could not be reached: {cause}")
+        countdown(seconds, reason, self._sleep, self.on_wait)
 
     # -- the policy ---------------------------------------------------------------
 
@@ -372,9 +143,7 @@ class GitHubClient:
             Unreachable: timeout or connection failure.
             GatewayError: any other failure, with GitHub's message and status.
         """
-        rate_waits = 0
-        waited = 0.0
-        """Seconds of rate-limit wait so far: the cap (max_wait_s) is for the whole call."""
+        budget = WaitBudget(self.settings.max_wait_s)
         server_retries = 0
         while True:
             self.requests_sent += 1
@@ -382,34 +151,33 @@ class GitHubClient:
                 response = send()
             except RateLimitExceeded as exc:
                 self._note_rate_limit(exc.response.raw_response)
-                wait, reset_at = self._rate_limit_wait(exc)
+                wait, reset_at = reset_wait(exc.response.headers, self._clock())
                 kind = "secondary" if isinstance(exc, SecondaryRateLimitExceeded) else "primary"
-                if waited + wait > self.settings.max_wait_s or rate_waits >= RATE_LIMIT_RETRIES:
-                    raise self._rate_limited(kind, exc.request, wait, reset_at) from exc
+                if not budget.allows(wait):
+                    raise rate_limited(kind, exc.request, wait, reset_at, self.settings.max_wait_s) from exc
                 self.wait(wait, f"GitHub {kind} rate limit")
-                rate_waits += 1
-                waited += wait
+                budget.spend(wait)
                 continue
             except RequestFailed as exc:
                 raw = exc.response.raw_response
                 self._note_rate_limit(raw)
                 status = exc.response.status_code
-                if status in (403, 429) and "secondary rate limit" in github_message(raw).lower():
-                    # GitHub's third kind: no Retry-After and requests left; its advice is to wait a minute.
+                if is_secondary_limit(status, github_message(raw)):
+                    # no Retry-After and requests left; GitHub's advice is to wait a minute
                     wait = DEFAULT_SECONDARY_WAIT_S
-                    if waited + wait > self.settings.max_wait_s or rate_waits >= RATE_LIMIT_RETRIES:
-                        raise self._rate_limited("secondary", exc.request, wait, self._clock() + wait) from exc
+                    if not budget.allows(wait):
+                        reset_at = self._clock() + wait
+                        raise rate_limited("secondary", exc.request, wait, reset_at, self.settings.max_wait_s) from exc
                     self.wait(wait, "GitHub secondary rate limit")
-                    rate_waits += 1
-                    waited += wait
+                    budget.spend(wait)
                     continue
                 if status >= 500 and idempotent and server_retries < len(SERVER_ERROR_BACKOFF_S):
                     self.wait(SERVER_ERROR_BACKOFF_S[server_retries], f"GitHub answered {status}; retrying")
                     server_retries += 1
                     continue
-                raise self._failure(exc) from exc
+                raise failure(exc, self._token) from exc
             except RequestError as exc:
-                raise self._unreachable(exc) from exc
+                raise unreachable(exc, host=self.host, timeout_s=self.settings.timeout_s, token=self._token) from exc
             except GitHubException as exc:
                 raise GatewayError(f"GitHub client error: {redact(repr(exc), self._token)}") from exc
             self._note_rate_limit(response.raw_response)
@@ -429,7 +197,7 @@ class GitHubClient:
             return raw.json()
         except ValueError as exc:
             raise GatewayError(
-                f"GitHub's answer to {_describe(raw.request)} is not JSON (HTTP {raw.status_code})",
+                f"GitHub's answer to {describe(raw.request)} is not JSON (HTTP {raw.status_code})",
                 status=raw.status_code,
             ) from exc
 
@@ -511,7 +279,7 @@ class GitHubClient:
             items = body.get(key) if key is not None and isinstance(body, dict) else body
             if not isinstance(items, list):
                 what = "is not a list" if key is None else f"has no {key!r} list"
-                raise GatewayError(f"GitHub's answer to {_describe(response.raw_request)} {what}")
+                raise GatewayError(f"GitHub's answer to {describe(response.raw_request)} {what}")
             yield items
             links = response.raw_response.links
             if "link" in response.headers:

@@ -17,11 +17,11 @@ from typing import Any
 import httpx
 import pytest
 
+from lbconsole.core.orchestrator import CONFLICT_MARKER, SCAN_MARKER
 from lbconsole.core.planner import plan
 from lbconsole.core.settings import GithubSettings, Settings
 from lbconsole.engine import dispatch as dispatch_module
 from lbconsole.engine.dispatch import Dispatcher
-from lbconsole.engine.executor import CONFLICT_MARKER, SCAN_MARKER
 from lbconsole.engine.logbus import LogBus, LogRecord
 from lbconsole.github.gateway import GitHubGateway
 from lbconsole.sim.actions import ActionsState

@@ -12,7 +12,7 @@ from lbconsole.core.plan import Action, Plan
 from lbconsole.core.settings import Limits
 from lbconsole.engine import audit as audit_module
 from lbconsole.engine.audit import AuditLog, read_audit
-from lbconsole.engine.executor import ActionOutcome
+from lbconsole.engine.outcomes import ActionOutcome
 
 NOW = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)
 TOKEN = "ghp_" + "Z9y" * 12
@@ -96,3 +96,14 @@ def test_read_audit_skips_garbage_and_missing_file(tmp_path: Path) -> None:
     assert list(read_audit(path)) == []
     path.write_text('{"event": "plan"}\nnot json\n[1, 2]\n{"event": "run"}\n', encoding="utf-8")
     assert [e["event"] for e in read_audit(path)] == ["plan", "run"]
+
+
+@pytest.mark.parametrize("module", ["lbconsole.engine.audit", "lbconsole.engine.outcomes", "lbconsole.engine.handlers"])
+def test_what_reads_or_makes_outcomes_does_not_import_the_executor(module: str) -> None:
+    import subprocess
+    import sys
+
+    code = f"import sys, {module}; print('lbconsole.engine.executor' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+    assert out.stdout.strip() == "False"

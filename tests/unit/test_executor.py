@@ -11,22 +11,16 @@ from typing import Any
 
 import pytest
 
+from lbconsole.core.orchestrator import CONFLICT_MARKER, SCAN_CONTEXT, SCAN_MARKER
 from lbconsole.core.plan import Action, Plan
 from lbconsole.core.ports import PullFile
 from lbconsole.core.settings import GithubSettings, Limits, SecuritySettings, Settings
 from lbconsole.engine import audit as audit_module
 from lbconsole.engine.audit import AuditLog, read_audit
-from lbconsole.engine.executor import (
-    CONFLICT_MARKER,
-    SCAN_CONTEXT,
-    SCAN_MARKER,
-    ActionOutcome,
-    RunReport,
-    ScanTools,
-    execute,
-    format_summary_table,
-)
+from lbconsole.engine.executor import execute
 from lbconsole.engine.logbus import LogBus, LogRecord
+from lbconsole.engine.outcomes import ActionOutcome, RunReport, format_summary_table
+from lbconsole.engine.scan_model import Finding, ScanReport, ScanTools
 from lbconsole.errors import AuthError, GatewayError, Unreachable, UsageError
 from tests.unit.fake_gateway import FakeGateway, FakePull, pulls, sha
 
@@ -418,36 +412,22 @@ def test_plan_for_another_repository_is_refused() -> None:
 # -- security scan -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FakeFinding:
-    rule: str
-    severity: str
-    file: str
-    line: int | None
-    message: str
-
-
-@dataclass(frozen=True)
-class FakeReport:
-    findings: tuple[FakeFinding, ...]
-
-
 class FakeScanner:
     """Stands in for lbconsole.engine.scanner; records what it was given."""
 
-    def __init__(self, *findings: FakeFinding, exit_codes: tuple[int, ...] = ()) -> None:
+    def __init__(self, *findings: Finding, exit_codes: tuple[int, ...] = ()) -> None:
         self.findings = findings
         self.exit_codes = exit_codes
         self.scanned: list[list[str]] = []
         self.fetched: list[bytes | None] = []
         self.commands: list[tuple[tuple[str, ...], dict[str, str]]] = []
 
-    def scan(self, files: Any, fetch: Any) -> FakeReport:
+    def scan(self, files: Any, fetch: Any) -> ScanReport:
         self.scanned.append([f.filename for f in files])
         self.fetched.append(fetch(files[0].filename))
-        return FakeReport(self.findings)
+        return ScanReport(findings=self.findings, scanned_files=len(files), skipped=())
 
-    def format_summary(self, report: FakeReport, head_sha: str) -> str:
+    def format_summary(self, report: ScanReport, head_sha: str) -> str:
         return f"{SCAN_MARKER}\n{len(report.findings)} findings at {head_sha[:7]}"
 
     def run_commands(self, commands: Any, env: Any, on_line: Any) -> list[int]:
@@ -468,7 +448,7 @@ def scan_pull(n: int) -> FakePull:
 def test_security_scan_with_findings_labels_comments_and_fails_the_status() -> None:
     gw = FakeGateway(scan_pull(9))
     gw.contents[("src/app.py", sha(9))] = b"b\n"
-    finding = FakeFinding("secret/github-token", "high", "src/app.py", 1, "GitHub token added")
+    finding = Finding("secret/github-token", "high", "src/app.py", 1, "GitHub token added")
     fake = FakeScanner(finding)
 
     r = run(gw, plan_of(scan(9)), scanner=fake.tools())
@@ -484,7 +464,7 @@ def test_security_scan_with_findings_labels_comments_and_fails_the_status() -> N
 
 def test_security_scan_updates_its_one_comment_and_stays_clean() -> None:
     gw = FakeGateway(scan_pull(9))
-    first = run(gw, plan_of(scan(9)), scanner=FakeScanner(FakeFinding("r", "medium", "a", 1, "m")).tools())
+    first = run(gw, plan_of(scan(9)), scanner=FakeScanner(Finding("r", "medium", "a", 1, "m")).tools())
     gw.pulls[9].labels.clear()  # a reviewer removed it after fixing the PR
 
     second = run(gw, plan_of(scan(9)), scanner=FakeScanner().tools())
@@ -503,7 +483,7 @@ def test_security_scan_updates_its_one_comment_and_stays_clean() -> None:
 def test_low_findings_label_for_review_but_pass_the_status() -> None:
     # SPEC 3.1: security-review "when anything is found"; only medium/high findings fail the status
     gw = FakeGateway(scan_pull(9))
-    low = FakeFinding("dependency-manifest", "low", "package.json", None, "manifest changed")
+    low = Finding("dependency-manifest", "low", "package.json", None, "manifest changed")
 
     run(gw, plan_of(scan(9)), scanner=FakeScanner(low).tools())
 
@@ -512,7 +492,6 @@ def test_low_findings_label_for_review_but_pass_the_status() -> None:
 
 
 def test_outcome_messages_are_redacted_for_json_and_the_summary(tmp_path) -> None:
-    from lbconsole.engine.executor import format_summary_table
     from lbconsole.redact import forget_secrets, register_secret
 
     token = "ghp_" + "L" * 36
@@ -572,3 +551,24 @@ def test_summary_table_of_a_dry_run() -> None:
 
     assert "(dry run)" in table
     assert "**planned 1** (exit 0" in table
+
+
+def test_every_action_kind_has_one_handler() -> None:
+    from lbconsole.core.plan import ACTION_KINDS
+    from lbconsole.engine.handlers import HANDLERS
+
+    assert sorted(HANDLERS) == sorted(ACTION_KINDS)
+
+
+def test_an_unknown_action_kind_is_described_in_a_dry_run_and_failed_when_applied() -> None:
+    gw = FakeGateway(*pulls(1))
+    plan = plan_of(Action("explode", pr=1, head_sha=sha(1)))
+
+    dry = run(gw, plan, apply=False)
+    applied = run(gw, plan)
+
+    assert dry.outcomes() == ["planned"]
+    assert dry.messages() == ["would run unknown action kind 'explode'"]
+    assert applied.outcomes() == ["failed"]
+    assert applied.messages() == ["unknown action kind 'explode'"]
+    assert gw.calls == []

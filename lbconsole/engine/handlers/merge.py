@@ -1,0 +1,67 @@
+"""The `merge` action: merge a ready PR at its planned head, never untested.
+
+The first merge of a run trusts the plan's mergeability (the executor has
+just checked the head). After an earlier merge, the base has moved: a PR
+that became BEHIND or DIRTY is skipped, and one whose mergeability GitHub is
+still computing (UNKNOWN) is re-read a few times, then skipped.
+"""
+
+from __future__ import annotations
+
+from lbconsole.core.models import MergeState
+from lbconsole.core.plan import Action
+from lbconsole.core.ports import PullSnapshot
+from lbconsole.core.settings import Settings
+from lbconsole.engine.handlers.base import PullHandler, Run, gh_message, pr_of, short
+from lbconsole.engine.outcomes import ActionOutcome
+from lbconsole.errors import GatewayError, RateLimited, Unreachable
+
+MERGEABILITY_POLLS = 3
+"""Re-reads of a PR whose mergeability GitHub is still computing after an earlier merge."""
+MERGEABILITY_POLL_S = 2.0
+
+
+def merge(run: Run, action: Action, snap: PullSnapshot) -> ActionOutcome:
+    """Merge the PR with `sha` pinned to the planned head (409: it moved, `stale`)."""
+    n = pr_of(action)
+    if run.merged_any:
+        polls = 0
+        while snap.merge_state is MergeState.UNKNOWN and polls < MERGEABILITY_POLLS:
+            polls += 1
+            run.sleep(MERGEABILITY_POLL_S)
+            snap = run.gateway.get_pull(n)
+            if snap.head_sha != action.head_sha:
+                return run.outcome(action, "stale", f"head moved to {short(snap.head_sha)} since the plan")
+        after = "after an earlier merge"
+    else:
+        after = "since the plan"
+    state = snap.merge_state
+    if state is MergeState.BEHIND:
+        return run.outcome(action, "skipped", f"became behind {after}")
+    if state is MergeState.DIRTY:
+        return run.outcome(action, "skipped", f"became conflicting {after}")
+    if state is MergeState.UNKNOWN and run.merged_any:
+        return run.outcome(
+            action, "skipped", "mergeability unknown after an earlier merge (GitHub is still computing it)"
+        )
+    method = run.settings.merge.method
+    try:
+        result = run.write(lambda: run.gateway.merge(n, sha=action.head_sha, method=method))
+    except (Unreachable, RateLimited):
+        raise
+    except GatewayError as exc:
+        if exc.status == 409:
+            return run.outcome(action, "stale", f"GitHub refused: {gh_message(exc)}", status=409)
+        if exc.status == 405:
+            return run.outcome(action, "failed", exc.message, status=405)
+        raise
+    run.merged_any = True
+    return run.outcome(action, "done", f"merged {short(result.sha)} ({method})", merged_sha=result.sha)
+
+
+def describe(action: Action, settings: Settings) -> str:
+    """`would merge at 1a2b3c4 (squash)`."""
+    return f"would merge at {short(action.head_sha)} ({settings.merge.method})"
+
+
+HANDLER = PullHandler(apply=merge, describe=describe)
