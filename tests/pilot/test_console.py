@@ -373,7 +373,7 @@ async def test_help_lists_every_binding_and_escape_closes(make_app):
 async def test_keymap_remaps_a_binding(make_app, gateway: FakeGateway):
     from dataclasses import replace
 
-    from tests.pilot.fakes import fake_settings
+    from tests.demo_queue import fake_settings
 
     settings = fake_settings()
     settings = replace(settings, ui=replace(settings.ui, keymap=(("plan.run", "R"),)))

@@ -16,8 +16,9 @@ from lbconsole.tui.feed import QueueFeed
 from lbconsole.tui.widgets.detail import DetailPane
 from lbconsole.tui.widgets.queue_table import QueueTable
 from lbconsole.tui.widgets.status_bar import OfflineBanner, StatusBar
+from tests.demo_queue import NOW, fake_settings, make_pr
 from tests.pilot.conftest import SIZE, settle
-from tests.pilot.fakes import NOW, FakeActions, FakeGateway, _pr, fake_settings
+from tests.pilot.fakes import FakeActions, FakeGateway
 
 MARKUP = "[security] Fix [/bold] leak"
 """A title that Textual markup would eat ([security]) or refuse ([/bold] closes nothing)."""
@@ -36,7 +37,7 @@ async def test_a_stale_replan_does_not_replace_a_newer_fetched_queue(make_app, g
         old = app.feed.last_state
         assert old is not None
         stale = replace(old, fetched=False)  # a re-plan of the old queue, arriving late
-        gateway.set_pull(_pr(60, "feat: new PR", "zoe", 1))
+        gateway.set_pull(make_pr(60, "feat: new PR", "zoe", 1))
         await pilot.press("ctrl+r")
         await settle(app, pilot)
         assert app.queue is not old.queue
@@ -62,7 +63,7 @@ async def test_a_fetch_for_another_mode_is_recorded_then_replanned(make_app, gat
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         lines = bus_lines(app)
-        gateway.set_pull(_pr(60, "feat: new PR", "zoe", 1))
+        gateway.set_pull(make_pr(60, "feat: new PR", "zoe", 1))
         queue = gateway.fetch_queue()
         other = "merge-only" if app.mode != "merge-only" else "auto"
         app.clock = lambda: later
@@ -136,7 +137,7 @@ async def test_text_that_looks_like_markup_is_shown_literally(make_app, tmp_path
 
     config = tmp_path / "config.toml"
     config.write_text("limits = 3\n")  # save_limits: "[limits] and [merge] must be tables"
-    gateway = FakeGateway([_pr(12, MARKUP, "alice", 3, labels=("security",))])
+    gateway = FakeGateway([make_pr(12, MARKUP, "alice", 3, labels=("security",))])
     run = RunInfo(1, "lambda-bot", "completed", "success", "workflow_dispatch", "https://x/1", display_title=MARKUP)
     app = make_app(
         gateway_factory=lambda: gateway,
