@@ -30,6 +30,12 @@ if TYPE_CHECKING:
     from lbconsole.tui.app import LbConsoleApp
 
 
+class _RunThread(threading.local):
+    """Per thread: the cancel Event of the local run this thread executes (None: none)."""
+
+    cancel: threading.Event | None = None
+
+
 class RunController:
     """Local runs and dispatches of the console `app`, from the key press to the outcome."""
 
@@ -53,8 +59,8 @@ class RunController:
         """Set to cancel the local run in progress (None: no local run)."""
         self.last_report: Any = None
         """The RunReport of the last local run (None: none, or it could not start)."""
-        self._waits = threading.local()
-        """`cancel`: the local run's cancel Event, in the thread running it (its waits stop when set)."""
+        self._waits = _RunThread()
+        """The local run's cancel Event, in the thread running it (its rate-limit waits stop when set)."""
 
     @property
     def running(self) -> bool:
@@ -63,7 +69,7 @@ class RunController:
 
     def cancelled_here(self) -> bool:
         """Whether the calling thread runs a local run that was cancelled (its rate-limit waits stop)."""
-        cancel: threading.Event | None = getattr(self._waits, "cancel", None)
+        cancel = self._waits.cancel
         return cancel is not None and cancel.is_set()
 
     def stop(self) -> None:
