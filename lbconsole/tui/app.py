@@ -1,11 +1,13 @@
 """The console app: wiring between the gateway, the planner, the engine and the tabs.
 
-Data flows one way: gateway (thread worker) -> core analysis and plan (same
-worker, `refresh`) -> `Computed` message -> the tabs. The writes (`r`, `d`,
-`c`) are `controller.RunController`'s; following orchestrator runs is the
-Runs tab's (`widgets.runs_pane`, on `remote.Remote`); the command palette
-and the help screen's table come from `palette`; the log bus feeds the
-Logs tab.
+Data flows one way: gateway (a thread worker of `feed.QueueFeed`) -> core
+analysis and plan (same worker, decided by `refresh`) -> a
+`QueueFeed.Computed` message -> the tabs. The writes (`r`, `d`, `c`) are
+`controller.RunController`'s; following orchestrator runs is the Runs
+tab's (`widgets.runs_pane`, on `remote.Remote`); the command palette and
+the help screen's table come from `palette`; the log bus feeds the Logs
+tab. What is left here: the layout, the bindings, the one shared gateway,
+and the routing of keys and messages to those parts.
 """
 
 from __future__ import annotations

@@ -12,14 +12,17 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from textual.app import App
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
 import lbconsole
-from lbconsole.engine.logbus import LogBus
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from lbconsole.engine.logbus import LogBus
 
 COLOR_KEYS: tuple[str, ...] = (
     "primary",
