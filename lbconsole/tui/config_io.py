@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from lbconsole.config.schema import SECTIONS
 from lbconsole.core.settings import Settings
 from lbconsole.errors import ConfigError
 
 POLICY_KEYS: tuple[str, ...] = ("method", "require_approval", "allow_unstable", "allow_no_checks")
-LIMIT_KEYS: tuple[str, ...] = ("merge", "conflict", "scan", "label")
+"""The `[merge]` keys the Limits tab edits (the bot and label lists stay as the file has them)."""
+LIMIT_KEYS: tuple[str, ...] = tuple(SECTIONS["limits"])
+"""Every `[limits]` key, as the config schema lists them."""
 
 
 def save_limits(path: Path, settings: Settings) -> Settings:

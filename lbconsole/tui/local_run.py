@@ -1,8 +1,11 @@
-"""A local run of the plan from the console (`r`): the blocking part, for a thread worker.
+"""A local run of the plan from the console (`r`): the one place the console calls the engine to run a plan.
 
-No Textual here: `execute_locally` takes the run lock and the audit log when
-the console has a state directory, calls the engine's executor with
-``apply=True``, and reports each finished action through `progress`.
+No Textual here: `execute_locally` is the blocking part, for a thread
+worker. It takes the run lock and the audit log when the console has a
+state directory, calls the engine's executor with ``apply=True``, and
+reports each finished action through `progress`; `outcome_text` says how
+the run ended. When the engine's way to run a plan changes, only this
+module changes.
 """
 
 from __future__ import annotations
@@ -19,8 +22,6 @@ from lbconsole.core.ports import Gateway
 from lbconsole.core.settings import Settings
 from lbconsole.engine.logbus import LogBus
 
-Executor = Callable[..., Any]
-"""`lbconsole.engine.executor.execute`'s signature."""
 Progress = Callable[[int, int, str], object]
 """(done, total, one line about the action that just finished)."""
 
@@ -35,7 +36,6 @@ def execute_locally(
     progress: Progress,
     clock: Callable[[], datetime],
     state_dir: Path | None = None,
-    executor: Executor | None = None,
 ) -> Any:
     """Execute `plan` with apply=True, under the run lock when `state_dir` is set.
 
@@ -48,7 +48,6 @@ def execute_locally(
         progress: called after each action.
         clock: the console's clock (audit timestamps).
         state_dir: audit log and run lock directory; None runs without them.
-        executor: the engine's `execute` (tests may pass another).
 
     Returns:
         The engine's RunReport.
@@ -56,10 +55,8 @@ def execute_locally(
     Raises:
         LbError: the run could not start (lock held...) or the engine refused.
     """
-    if executor is None:
-        from lbconsole.engine.executor import execute
+    from lbconsole.engine.executor import execute
 
-        executor = execute
     audit = None
     lock: AbstractContextManager[object] = nullcontext()
     if state_dir is not None:
@@ -74,7 +71,7 @@ def execute_locally(
         progress(done, total, f"{outcome.action.kind} {number}{outcome.outcome}: {outcome.message}")
 
     with lock:
-        return executor(
+        return execute(
             plan,
             gateway,
             settings=settings,
@@ -85,3 +82,21 @@ def execute_locally(
             progress=on_outcome,
             clock=clock,
         )
+
+
+def outcome_text(report: Any) -> tuple[str, bool]:
+    """How a local run ended, in one line, and whether it went well.
+
+    Args:
+        report: the RunReport `execute_locally` returned.
+
+    Returns:
+        (`run finished: done 3 · …` or `run cancelled: …`, with the reason
+        when the run was aborted; True when its exit code is 0).
+    """
+    from lbconsole.engine.executor import format_counts
+
+    text = f"run {'cancelled' if report.cancelled else 'finished'}: {format_counts(report)}"
+    if report.aborted:
+        text += f" — aborted: {report.aborted}"
+    return text, report.exit_code == 0

@@ -300,11 +300,6 @@ def affected_prs(plan: Plan) -> list[str]:
     return lines
 
 
-def summary_text(counts: Sequence[tuple[str, int]]) -> str:
-    """`done 3 · stale 1 · failed 0`, skipping nothing (the operator wants zeros too)."""
-    return " · ".join(f"{name} {count}" for name, count in counts)
-
-
 # -- orchestrator runs (Runs tab) ---------------------------------------------------------
 
 RUN_COLUMNS: tuple[tuple[str, str, int | None], ...] = (

@@ -3,7 +3,8 @@
 Looked up in the package's `themes/` (the wheel force-includes the repo's
 folder as `lbconsole/themes`), the repo's `themes/` next to the package (a
 source checkout), and the user's `user_data_dir/themes`. A broken file is
-reported with its path and problem, never fatal.
+reported with its path and problem, never fatal. `install` registers them
+on the console and selects the theme of the settings.
 """
 
 from __future__ import annotations
@@ -11,11 +12,17 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
 import lbconsole
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from lbconsole.engine.logbus import LogBus
 
 COLOR_KEYS: tuple[str, ...] = (
     "primary",
@@ -116,3 +123,28 @@ def discover(dirs: Iterable[Path]) -> tuple[list[Theme], list[str]]:
                 continue
             themes[theme.name] = theme
     return list(themes.values()), problems
+
+
+def install(app: App[Any], dirs: Iterable[Path] | None, wanted: str, bus: LogBus) -> None:
+    """Register every theme found on `app`, then select `wanted`; problems are shown, never fatal.
+
+    Args:
+        app: the console.
+        dirs: where to look (None: the built-in folders, then the user's).
+        wanted: the theme of the settings (`ui.theme`).
+        bus: where a theme file that did not load is logged too.
+    """
+    if dirs is None:
+        dirs = [*builtin_theme_dirs(), user_theme_dir()]
+    found, problems = discover(dirs)
+    for theme in found:
+        app.register_theme(theme)
+    for problem in problems:
+        app.notify(problem, title="Theme not loaded", severity="warning", timeout=10, markup=False)
+        bus.emit("app", f"theme not loaded: {problem}", "warning")
+    if wanted in app.available_themes:
+        app.theme = wanted
+    else:
+        fallback = "lbconsole-dark" if "lbconsole-dark" in app.available_themes else "textual-dark"
+        app.notify(f"unknown theme {wanted!r}; using {fallback}", title="Theme", severity="warning", markup=False)
+        app.theme = fallback

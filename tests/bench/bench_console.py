@@ -61,14 +61,14 @@ async def bench(prs: int, log_lines: int) -> dict[str, float]:
         results["fetch_s"] = time.perf_counter() - t0
         started = time.perf_counter()
         async with app.run_test(headless=True, size=SIZE) as pilot:
-            while not app.applied_ms:
+            while not app.feed.applied_ms:
                 await app.workers.wait_for_complete()
                 await pilot.pause()
             await pilot.pause()
             results["first_paint_s"] = time.perf_counter() - started
             table = app.query_one(QueueTable)
             results["rows"] = table.row_count
-            results["initial_apply_ms"] = app.applied_ms[0]
+            results["initial_apply_ms"] = app.feed.applied_ms[0]
 
             # A refresh in which 50 PRs changed (checks flipped on 50 open PRs).
             open_numbers = sorted(n for n, p in sim.state.pulls.items() if p.state == "open")
@@ -76,13 +76,13 @@ async def bench(prs: int, log_lines: int) -> dict[str, float]:
             selected = table.selected_row_id
             for number in open_numbers[:: max(1, len(open_numbers) // 50)][:50]:
                 sim.state.set_checks(number, "failure", ["ci/test"])
-            before = len(app.applied_ms)
+            before = len(app.feed.applied_ms)
             app.refresh_queue(full=True)
-            while len(app.applied_ms) == before:
+            while len(app.feed.applied_ms) == before:
                 await app.workers.wait_for_complete()
                 await pilot.pause()
             await pilot.pause()
-            results["refresh_apply_ms"] = app.applied_ms[-1]
+            results["refresh_apply_ms"] = app.feed.applied_ms[-1]
             results["cursor_kept"] = float(table.selected_row_id == selected)
 
             # 100,000 log lines delivered to the console's subscriber from a worker thread

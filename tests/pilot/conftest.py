@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from lbconsole.tui.app import LbConsoleApp
-from tests.pilot.fakes import FakeGateway, fake_settings, frozen_clock
+from tests.demo_queue import fake_settings, frozen_clock
+from tests.pilot.fakes import FakeGateway
 
 SIZE = (120, 36)
 

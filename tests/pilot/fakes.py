@@ -1,4 +1,4 @@
-"""An in-memory gateway with a small demo repository, for Pilot and snapshot tests.
+"""An in-memory gateway over the demo repository (`tests.demo_queue`), for the console's Pilot tests.
 
 It implements `lbconsole.core.ports.Gateway` just well enough for the
 console and the real executor: merging closes the PR and records the call.
@@ -8,120 +8,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from lbconsole.core.models import ChecksState, Mergeable, MergeState, PullRequest, Queue, ReviewDecision
+from lbconsole.core.models import MergeState, PullRequest, Queue
 from lbconsole.core.ports import Comment, MergeResult, PullFile, PullSnapshot, RateLimit, RunInfo
-from lbconsole.core.settings import GithubSettings, RefreshSettings, Settings
 from lbconsole.errors import GatewayError, LbError, Unreachable
-
-NOW = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)
-REPO = "acme/rocket"
-
-
-def frozen_clock() -> datetime:
-    """The tests' clock: always NOW."""
-    return NOW
-
-
-def _pr(number: int, title: str, author: str, days: int, **kw: object) -> PullRequest:
-    created = NOW - timedelta(days=days, hours=number % 5)
-    base: dict[str, object] = {
-        "mergeable": Mergeable.MERGEABLE,
-        "merge_state": MergeState.CLEAN,
-        "review_decision": ReviewDecision.APPROVED,
-        "checks": ChecksState.SUCCESS,
-        "additions": 10 * number,
-        "deletions": number,
-        "head_ref": f"branch-{number}",
-        "changed_files": ("src/app.py",),
-    }
-    base.update(kw)
-    return PullRequest(
-        number=number,
-        title=title,
-        author=author,
-        head_sha=f"{number:02d}" + "a1b2c3d4e5f6" * 3 + "abcd",
-        created_at=created,
-        updated_at=created + timedelta(hours=2),
-        **base,  # type: ignore[arg-type]
-    )
-
-
-def demo_pulls() -> list[PullRequest]:
-    """Fourteen PRs covering every category and every queue state."""
-    return [
-        _pr(12, "Fix token leak in logs (CVE-2026-1234)", "alice", 3, labels=("security",), security_scanned=True),
-        _pr(
-            15,
-            "Bump lodash from 4.17.20 to 4.17.21",
-            "dependabot[bot]",
-            2,
-            author_is_bot=True,
-            review_decision=ReviewDecision.NONE,
-            labels=("dependencies",),
-        ),
-        _pr(21, "fix: crash when the config is empty", "bob", 5, labels=("bug",)),
-        _pr(22, "fix(api): retry on 502", "carol", 1, merge_state=MergeState.BEHIND),
-        _pr(23, "fix: race in the scheduler", "dave", 8, mergeable=Mergeable.CONFLICTING, merge_state=MergeState.DIRTY),
-        _pr(
-            30,
-            "feat: dark mode",
-            "erin",
-            12,
-            checks=ChecksState.FAILURE,
-            failing_checks=("ci/test",),
-            merge_state=MergeState.UNSTABLE,
-        ),
-        _pr(
-            31,
-            "feat: export to CSV",
-            "frank",
-            4,
-            review_decision=ReviewDecision.CHANGES_REQUESTED,
-            merge_state=MergeState.BLOCKED,
-        ),
-        _pr(
-            32,
-            "feat: plugin system",
-            "grace",
-            20,
-            draft=True,
-            merge_state=MergeState.DRAFT,
-            review_decision=ReviewDecision.NONE,
-        ),
-        _pr(33, "feat: keyboard shortcuts", "heidi", 6, labels=("do-not-merge",)),
-        _pr(
-            34,
-            "feat: new dashboard",
-            "ivan",
-            0,
-            mergeable=Mergeable.UNKNOWN,
-            merge_state=MergeState.UNKNOWN,
-            checks=ChecksState.PENDING,
-        ),
-        _pr(40, "docs: installation guide", "judy", 15, changed_files=("docs/install.md",)),
-        _pr(41, "chore: tidy the CI config", "mallory", 40, labels=("ci",)),
-        _pr(
-            42,
-            "Improve the README wording",
-            "niaj",
-            9,
-            changed_files=("README.md",),
-            review_decision=ReviewDecision.REVIEW_REQUIRED,
-            merge_state=MergeState.BLOCKED,
-        ),
-        _pr(50, "Rename internal helpers", "olivia", 2, merge_state=MergeState.BEHIND),
-    ]
-
-
-def fake_settings(**refresh: int) -> Settings:
-    """Default settings for the fake repository, no write pacing, no live refresh."""
-    return Settings(
-        github=GithubSettings(repo=REPO, api_url="http://fake", write_interval_s=0.0),
-        refresh=RefreshSettings(interval_s=refresh.get("interval_s", 0), full_every_s=300),
-    )
+from tests.demo_queue import NOW, REPO, demo_pulls
 
 
 class FakeGateway:

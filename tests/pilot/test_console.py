@@ -373,7 +373,7 @@ async def test_help_lists_every_binding_and_escape_closes(make_app):
 async def test_keymap_remaps_a_binding(make_app, gateway: FakeGateway):
     from dataclasses import replace
 
-    from tests.pilot.fakes import fake_settings
+    from tests.demo_queue import fake_settings
 
     settings = fake_settings()
     settings = replace(settings, ui=replace(settings.ui, keymap=(("plan.run", "R"),)))
@@ -477,16 +477,16 @@ async def test_a_rate_limit_wait_shows_a_countdown_and_the_ui_stays_responsive(m
 
 
 async def test_switching_mode_replans_without_analysing_the_queue_again(make_app, monkeypatch):
-    import lbconsole.tui.app as app_module
+    import lbconsole.tui.refresh as refresh_module
 
     calls: list[int] = []
-    real_analyze = app_module.analyze
+    real_analyze = refresh_module.analyze
 
     def counting_analyze(*args, **kwargs):
         calls.append(1)
         return real_analyze(*args, **kwargs)
 
-    monkeypatch.setattr(app_module, "analyze", counting_analyze)
+    monkeypatch.setattr(refresh_module, "analyze", counting_analyze)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)

@@ -12,11 +12,13 @@ from lbconsole.core.settings import RefreshSettings
 from lbconsole.engine.logbus import LogRecord
 from lbconsole.errors import GatewayError, Unreachable
 from lbconsole.tui.app import LbConsoleApp
+from lbconsole.tui.feed import QueueFeed
 from lbconsole.tui.widgets.detail import DetailPane
 from lbconsole.tui.widgets.queue_table import QueueTable
 from lbconsole.tui.widgets.status_bar import OfflineBanner, StatusBar
+from tests.demo_queue import NOW, fake_settings, make_pr
 from tests.pilot.conftest import SIZE, settle
-from tests.pilot.fakes import NOW, FakeActions, FakeGateway, _pr, fake_settings
+from tests.pilot.fakes import FakeActions, FakeGateway
 
 MARKUP = "[security] Fix [/bold] leak"
 """A title that Textual markup would eat ([security]) or refuse ([/bold] closes nothing)."""
@@ -32,42 +34,42 @@ async def test_a_stale_replan_does_not_replace_a_newer_fetched_queue(make_app, g
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        old = app._last_state
+        old = app.feed.last_state
         assert old is not None
         stale = replace(old, fetched=False)  # a re-plan of the old queue, arriving late
-        gateway.set_pull(_pr(60, "feat: new PR", "zoe", 1))
+        gateway.set_pull(make_pr(60, "feat: new PR", "zoe", 1))
         await pilot.press("ctrl+r")
         await settle(app, pilot)
         assert app.queue is not old.queue
-        app.post_message(LbConsoleApp.Computed(stale))
+        app.post_message(QueueFeed.Computed(stale))
         await settle(app, pilot)
         assert app.queue is not old.queue
         assert 60 in app.query_one(QueueTable).shown_numbers()
 
 
 async def test_a_fetch_for_another_mode_is_recorded_then_replanned(make_app, gateway: FakeGateway, monkeypatch):
-    import lbconsole.tui.app as app_module
+    import lbconsole.tui.refresh as refresh_module
 
     analysed: list[int] = []
-    real_analyze = app_module.analyze
+    real_analyze = refresh_module.analyze
 
     def counting_analyze(*args, **kwargs):
         analysed.append(1)
         return real_analyze(*args, **kwargs)
 
-    monkeypatch.setattr(app_module, "analyze", counting_analyze)
+    monkeypatch.setattr(refresh_module, "analyze", counting_analyze)
     later = datetime(2026, 11, 23, 23, 30, 5, tzinfo=UTC)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         lines = bus_lines(app)
-        gateway.set_pull(_pr(60, "feat: new PR", "zoe", 1))
+        gateway.set_pull(make_pr(60, "feat: new PR", "zoe", 1))
         queue = gateway.fetch_queue()
         other = "merge-only" if app.mode != "merge-only" else "auto"
         app.clock = lambda: later
-        fetched = app._compute(queue, fetched=True, mode=other)  # fetched while the mode was `other`
+        fetched = app.feed.compute(queue, fetched=True, mode=other)  # fetched while the mode was `other`
         assert len(analysed) == 2
-        app.post_message(LbConsoleApp.Computed(fetched))
+        app.post_message(QueueFeed.Computed(fetched))
         await settle(app, pilot)
         assert any(r.source == "app" and r.text == "queue of acme/rocket: 15 open PRs" for r in lines)
         assert app.query_one(StatusBar).refreshed == later
@@ -84,11 +86,11 @@ async def test_full_every_zero_means_no_periodic_full_refresh(make_app, gateway:
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert gateway.fetches == 1
-        app._tick()  # the queue did not change: a cheap check only
+        app.feed.tick()  # the queue did not change: a cheap check only
         await settle(app, pilot)
         assert gateway.fetches == 1
         gateway.changed = True
-        app._tick()
+        app.feed.tick()
         await settle(app, pilot)
         assert gateway.fetches == 2
 
@@ -135,7 +137,7 @@ async def test_text_that_looks_like_markup_is_shown_literally(make_app, tmp_path
 
     config = tmp_path / "config.toml"
     config.write_text("limits = 3\n")  # save_limits: "[limits] and [merge] must be tables"
-    gateway = FakeGateway([_pr(12, MARKUP, "alice", 3, labels=("security",))])
+    gateway = FakeGateway([make_pr(12, MARKUP, "alice", 3, labels=("security",))])
     run = RunInfo(1, "lambda-bot", "completed", "success", "workflow_dispatch", "https://x/1", display_title=MARKUP)
     app = make_app(
         gateway_factory=lambda: gateway,

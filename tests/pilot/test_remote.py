@@ -23,8 +23,8 @@ from lbconsole.tui.app import LbConsoleApp
 from lbconsole.tui.screens.confirm import ConfirmScreen
 from lbconsole.tui.widgets.logs_pane import LogsPane
 from lbconsole.tui.widgets.runs_pane import RunsPane
+from tests.demo_queue import frozen_clock
 from tests.pilot.conftest import SIZE, settle
-from tests.pilot.fakes import frozen_clock
 
 REPO = "acme/rocket"
 DISPATCHES = "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches"

@@ -1,4 +1,9 @@
-"""The Limits tab: batch limits and merge policy, validated inline, saved with ctrl+s."""
+"""The Limits tab: batch limits and merge policy, validated inline, saved with ctrl+s.
+
+A limit is checked as it is typed by the same `limits.*` check that
+loading config.toml uses (`lbconsole.config.schema.SECTIONS`), so the tab
+accepts exactly what the file may hold.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical
 from textual.message import Message
-from textual.validation import Integer
+from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Select, Static, Switch
 
+from lbconsole.config.schema import SECTIONS, Check
 from lbconsole.core.settings import MERGE_METHODS, Limits, MergePolicy, Settings
 
 LIMIT_FIELDS: tuple[tuple[str, str], ...] = (
@@ -26,6 +32,25 @@ POLICY_SWITCHES: tuple[tuple[str, str], ...] = (
     ("allow_unstable", "Allow merge state UNSTABLE"),
     ("allow_no_checks", "Allow a head commit without checks"),
 )
+LIMIT_RULE = "must be 0..100"
+"""What a limit field says when its check fails (the short form of the schema's message)."""
+
+
+class SchemaCheck(Validator):
+    """An integer typed into an Input, validated by a `config.schema` field check."""
+
+    def __init__(self, check: Check, failure_description: str) -> None:
+        super().__init__(failure_description=failure_description)
+        self.check = check
+
+    def validate(self, value: str) -> ValidationResult:
+        """Valid when `value` is an integer that the schema's check accepts."""
+        try:
+            number = int(value)
+        except ValueError:
+            return self.failure(value=value)
+        _, problem = self.check(number)
+        return self.success() if problem is None else self.failure(value=value)
 
 
 class LimitsPane(Vertical):
@@ -53,7 +78,7 @@ class LimitsPane(Vertical):
                     str(getattr(self.settings.limits, key)),
                     id=f"limit-{key}",
                     type="integer",
-                    validators=[Integer(minimum=0, maximum=100, failure_description="must be 0..100")],
+                    validators=[SchemaCheck(SECTIONS["limits"][key].check, LIMIT_RULE)],
                     validate_on=["changed", "submitted"],
                 )
                 yield Label("", id=f"limit-{key}-error", classes="field-error", markup=False)
@@ -87,14 +112,13 @@ class LimitsPane(Vertical):
             error.update("" if result is None or result.is_valid else "; ".join(result.failure_descriptions))
 
     def problems(self) -> list[str]:
-        """Every invalid field, as `merge: must be 0..100` lines."""
+        """Every invalid field, as `limits.merge = '-1': must be 0..100` lines."""
         found = []
         for key, _ in LIMIT_FIELDS:
             box = self.query_one(f"#limit-{key}", Input)
             result = box.validate(box.value)
-            if box.value.strip() == "" or (result is not None and not result.is_valid):
-                why = "; ".join(result.failure_descriptions) if result else "must be 0..100"
-                found.append(f"limits.{key} = {box.value!r}: {why or 'must be 0..100'}")
+            if result is not None and not result.is_valid:
+                found.append(f"limits.{key} = {box.value!r}: {'; '.join(result.failure_descriptions) or LIMIT_RULE}")
         return found
 
     def edited(self) -> Settings:

@@ -8,11 +8,11 @@ from lbconsole.core.analysis import analyze
 from lbconsole.core.planner import plan
 from lbconsole.tui import render
 from lbconsole.tui.themes import builtin_theme_dirs, discover, load_theme
-from tests.pilot.fakes import NOW, FakeGateway, fake_settings
+from tests.demo_queue import NOW, demo_queue, fake_settings
 
 
 def analyses():
-    return {a.pr.number: a for a in analyze(FakeGateway().fetch_queue().pulls, fake_settings(), NOW)}
+    return {a.pr.number: a for a in analyze(demo_queue().pulls, fake_settings(), NOW)}
 
 
 def test_queue_row_is_a_pure_function_of_the_analysis():
@@ -48,7 +48,7 @@ def test_filter_matches_number_title_author_category_and_state():
 
 
 def test_groups_follow_category_order_and_count_what_is_shown():
-    groups = render.group_rows(analyze(FakeGateway().fetch_queue().pulls, fake_settings(), NOW), "ready")
+    groups = render.group_rows(analyze(demo_queue().pulls, fake_settings(), NOW), "ready")
     assert [(c, [a.pr.number for a in items], total) for c, items, total in groups] == [
         ("security", [12], 1),
         ("bugfix", [21], 3),
@@ -60,7 +60,7 @@ def test_groups_follow_category_order_and_count_what_is_shown():
 
 
 def test_detail_says_what_the_mode_does_or_why_not():
-    queue = FakeGateway().fetch_queue()
+    queue = demo_queue()
     auto = plan(queue, "auto", fake_settings(), NOW)
     merge_only = plan(queue, "merge-only", fake_settings(), NOW)
     text = "\n".join(t for t, _ in render.detail_lines(analyses()[22], auto, NOW))
@@ -72,7 +72,7 @@ def test_detail_says_what_the_mode_does_or_why_not():
 
 
 def test_cost_estimate_counts_reads_and_writes():
-    queue = FakeGateway().fetch_queue()
+    queue = demo_queue()
     cost = render.estimate_cost(plan(queue, "auto", fake_settings(), NOW), fake_settings())
     # 5 merges: 5 re-reads + 4 re-checks + 5 merges; 2 updates: 2 + 2; 1 notify: 2 reads + 2 writes
     assert (cost.reads, cost.writes) == (13, 9)
@@ -84,7 +84,7 @@ def test_cost_estimate_counts_reads_and_writes():
 
 
 def test_affected_prs_lists_each_pr_once():
-    queue = FakeGateway().fetch_queue()
+    queue = demo_queue()
     lines = render.affected_prs(plan(queue, "full-audit", fake_settings(), NOW))
     assert "#23 notify_conflict, label bug" in lines
     assert lines[-1].startswith("report: ")
@@ -121,7 +121,7 @@ def test_the_console_and_lbconsole_queue_group_in_the_same_configured_order():
     settings = fake_settings()
     infra = CategoryRule(name="infra", title_words=("race",), weight=5)  # custom, placed first in the config
     settings = replace(settings, categories=(infra, *settings.categories))
-    result = analyze(FakeGateway().fetch_queue().pulls, settings, NOW)
+    result = analyze(demo_queue().pulls, settings, NOW)
     order = settings.category_order()
     console = [(c, [a.pr.number for a in items]) for c, items, _ in render.group_rows(result, "", order)]
     cli = [(c, [a.pr.number for a in items]) for c, items in group_by_category(result, order)]
