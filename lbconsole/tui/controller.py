@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import threading
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from lbconsole.core.plan import Plan
+from lbconsole.engine.outcomes import RunReport
 from lbconsole.errors import LbError
 from lbconsole.tui.local_run import execute_locally, outcome_text
 from lbconsole.tui.remote import DispatchRequest, dispatch_prompt
@@ -49,7 +50,7 @@ class RunController:
     class RunFinished(Message):
         """The local run ended (`report` is the engine's RunReport, or None when it could not start)."""
 
-        def __init__(self, report: Any, error: str | None) -> None:
+        def __init__(self, report: RunReport | None, error: str | None) -> None:
             super().__init__()
             self.report, self.error = report, error
 
@@ -57,7 +58,7 @@ class RunController:
         self.app = app
         self.cancel: threading.Event | None = None
         """Set to cancel the local run in progress (None: no local run)."""
-        self.last_report: Any = None
+        self.last_report: RunReport | None = None
         """The RunReport of the last local run (None: none, or it could not start)."""
         self._waits = _RunThread()
         """The local run's cancel Event, in the thread running it (its rate-limit waits stop when set)."""
