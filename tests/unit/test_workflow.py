@@ -17,8 +17,9 @@ import pytest
 from ruamel.yaml import YAML
 
 from lbconsole import __version__
+from lbconsole.core.orchestrator import MODES, mode_of_run_name, run_name
 from lbconsole.engine import workflow
-from lbconsole.engine.workflow import MODES, classify_workflow, render_workflow
+from lbconsole.workflow import GENERATED_MARKER, classify_workflow, render_workflow
 
 BIN = Path(sys.executable).parent
 
@@ -70,6 +71,24 @@ def test_triggers_inputs_and_run_name(doc):
     assert on["pull_request"] == {"types": ["opened", "synchronize", "labeled", "ready_for_review"]}
     assert "${{ inputs.correlation_id }}" in doc["run-name"]
     assert "inputs.mode" in doc["run-name"]
+
+
+def test_run_name_is_the_one_dispatch_finds_runs_by(doc):
+    assert doc["run-name"] == "lambda-bot ${{ inputs.mode || 'auto' }} ${{ inputs.correlation_id }}"
+    for mode in MODES:
+        title = doc["run-name"].replace("${{ inputs.mode || 'auto' }}", mode)
+        title = title.replace("${{ inputs.correlation_id }}", "4f2c")
+        assert title == run_name(mode, "4f2c")
+        assert mode_of_run_name(title) == mode
+
+
+def test_the_template_is_package_data_and_every_placeholder_is_filled():
+    from importlib import resources
+
+    assert resources.files("lbconsole.workflow").joinpath("workflow.yml.tmpl").is_file()
+    text = render_workflow("1.2.3")
+    assert text.startswith(f"# {GENERATED_MARKER} (lbconsole 1.2.3).\n")
+    assert re.search(r"@[A-Z_]+@", text) is None
 
 
 def test_concurrency_never_cancels_and_permissions_are_least(doc):
