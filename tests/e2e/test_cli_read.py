@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from lbconsole.cli import main
-from lbconsole.core.settings import MODES
+from lbconsole.core.orchestrator import MODES
 
 
 def _run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -149,7 +149,7 @@ def test_auth_status_tells_an_unreachable_api_from_a_refused_token(capsys, monke
 def test_a_short_rate_limit_is_waited_out_with_a_visible_countdown(capsys, monkeypatch):
     import httpx
 
-    from lbconsole.cli import StderrCountdown
+    from lbconsole.cli.context import StderrCountdown
     from lbconsole.sim.server import running_simulator
 
     countdown = StderrCountdown(every_s=5)
@@ -159,17 +159,17 @@ def test_a_short_rate_limit_is_waited_out_with_a_visible_countdown(capsys, monke
     assert err == ["lbconsole: rate limited: waiting 12s", "lbconsole: rate limited: waiting 7s",
                    "lbconsole: rate limited: waiting 2s", "lbconsole: rate limited: resuming"]
 
-    import lbconsole.cli
+    from lbconsole.cli import context
 
     waits: list[float] = []
-    build_gateway = lbconsole.cli._gateway
+    build_gateway = context.make_gateway
 
     def gateway_that_records_its_sleeps(*args, **kwargs):
         gateway = build_gateway(*args, **kwargs)  # the CLI's own wiring, countdown included
         gateway.client._sleep = waits.append  # no real waiting in a test
         return gateway
 
-    monkeypatch.setattr(lbconsole.cli, "_gateway", gateway_that_records_its_sleeps)
+    monkeypatch.setattr(context, "make_gateway", gateway_that_records_its_sleeps)
     with running_simulator(scenario="demo") as sim:
         fault = {"rate_limited": True, "error_status": 429, "retry_after": 3, "count": 1, "routes": ["/graphql"]}
         httpx.post(f"{sim.url}/_sim/faults", json=fault).raise_for_status()
@@ -179,3 +179,22 @@ def test_a_short_rate_limit_is_waited_out_with_a_visible_countdown(capsys, monke
     assert "waiting 3s" in err
     assert "resuming" in err
     assert sum(waits) == pytest.approx(3, abs=1)  # waited out (with the patched sleep), not given up
+
+
+# --- the checks of option values ------------------------------------------------------------
+
+
+def test_a_near_miss_of_a_mode_gets_a_did_you_mean(capsys):
+    code, out, err = _run(capsys, "--demo", "plan", "--mode", "merge-onyl")
+    assert code == 2
+    assert out == ""
+    assert err.strip().endswith("; did you mean 'merge-only'?")
+
+
+@pytest.mark.parametrize("flag", ["--merge-limit", "--conflict-limit"])
+def test_a_limit_out_of_range_is_refused_in_the_config_s_words(capsys, flag):
+    code, out, err = _run(capsys, "--demo", "plan", "--mode", "auto", flag, "101")
+    assert code == 2
+    assert out == ""
+    assert err.strip() == f"lbconsole: error: {flag}: must be an integer between 0 and 100, got 101"
+

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -17,8 +16,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from lbconsole import __version__
+from lbconsole.cli import main
 from lbconsole.core.orchestrator import MODES, mode_of_run_name, run_name
-from lbconsole.engine import workflow
 from lbconsole.workflow import GENERATED_MARKER, classify_workflow, render_workflow
 
 BIN = Path(sys.executable).parent
@@ -459,12 +458,7 @@ def test_other_workflows_are_left_alone(text, name):
 
 
 def _cli(*argv: str) -> int:
-    parser = argparse.ArgumentParser(prog="lbconsole")
-    subparsers = parser.add_subparsers(dest="command")
-    workflow.register(subparsers)
-    args = parser.parse_args(list(argv))
-    code: int = args.func(args)
-    return code
+    return main(list(argv))
 
 
 @pytest.fixture
@@ -598,10 +592,6 @@ def test_repo_root_falls_back_to_the_current_directory(tmp_path, monkeypatch):
     assert (tmp_path / ".github/workflows/lambda-bot.yml").is_file()
 
 
-def test_repo_root_from_the_main_parser_is_kept(tmp_path):
-    parser = argparse.ArgumentParser(prog="lbconsole")
-    parser.add_argument("--repo-root")
-    workflow.register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["--repo-root", str(tmp_path), "workflow", "init"])
-    assert args.func(args) == 0
+def test_repo_root_given_before_the_sub_command_is_kept(tmp_path):
+    assert _cli("workflow", "--repo-root", str(tmp_path), "init") == 0
     assert (tmp_path / ".github/workflows/lambda-bot.yml").is_file()
