@@ -1,7 +1,11 @@
 """The global options every command accepts, and the checks of option values commands share.
 
 The global options (`--repo`, `--api-url`, `--config`, `--demo`,
-`--read-only`, the hidden `--seed`) are given before the sub-command.
+`--read-only`, the hidden `--seed`) are accepted before the sub-command and
+after it, at every level (`lbconsole config show --config F`). The main
+parser gives them their defaults; each sub-command parser declares them
+again with `argparse.SUPPRESS` as default, so it sets only what was typed
+after it, and what was typed later wins.
 
 Modes are checked against `core.orchestrator.MODES` and limits with the
 `limits.*` fields of the settings schema, so the command line refuses what
@@ -14,7 +18,7 @@ import argparse
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lbconsole.errors import UsageError
 
@@ -48,16 +52,44 @@ class GlobalOptions:
         return cls(args.repo, args.api_url, args.config, args.demo, args.read_only, args.seed)
 
 
-def add_global_options(parser: argparse.ArgumentParser) -> None:
-    """Declare the global options on the main parser."""
-    parser.add_argument("--repo", help="repository OWNER/NAME (default: config, then the git remote)")
-    parser.add_argument("--api-url", help="GitHub REST API root (default: config, then https://api.github.com)")
-    parser.add_argument("--config", type=Path, help="config file (default: $LBCONSOLE_CONFIG or the user config)")
-    parser.add_argument(
-        "--demo", action="store_true", help="run against the embedded simulator's demo repository (no token)"
+def add_global_options(parser: argparse.ArgumentParser, *, top: bool, seed: bool = True) -> None:
+    """Declare the global options on `parser`.
+
+    Args:
+        parser: the main parser, or a parent parser for sub-commands.
+        top: the main parser: real defaults, in its own option list. Otherwise
+            the defaults are `SUPPRESS` (only what is typed is set) and the
+            options are listed as "global options".
+        seed: also declare the hidden `--seed` (`lbconsole sim` has its own).
+    """
+    group: Any = parser if top else parser.add_argument_group("global options")
+
+    def default(value: Any) -> Any:
+        return value if top else argparse.SUPPRESS
+
+    group.add_argument(
+        "--repo", default=default(None), help="repository OWNER/NAME (default: config, then the git remote)"
     )
-    parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
-    parser.add_argument("--read-only", action="store_true", help="console: disable run and dispatch")
+    group.add_argument(
+        "--api-url", default=default(None), help="GitHub REST API root (default: config, then https://api.github.com)"
+    )
+    group.add_argument(
+        "--config",
+        type=Path,
+        default=default(None),
+        help="config file (default: $LBCONSOLE_CONFIG or the user config)",
+    )
+    group.add_argument(
+        "--demo",
+        action="store_true",
+        default=default(False),
+        help="run against the embedded simulator's demo repository (no token)",
+    )
+    if seed:
+        group.add_argument("--seed", type=int, default=default(0), help=argparse.SUPPRESS)
+    group.add_argument(
+        "--read-only", action="store_true", default=default(False), help="console: disable run and dispatch"
+    )
 
 
 def check_mode(mode: str) -> str:

@@ -2,12 +2,15 @@
 
 Each command group adds its own sub-commands (`register`); a leaf parser's
 `func` turns the parsed namespace into the plain arguments of its command
-function.
+function. The global options are then declared on every sub-command at every
+level, after the sub-command's own options, so they may be typed before or
+after it (see `options`) and no sub-command can miss them.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
 
 from lbconsole import __version__
 from lbconsole.cli import auth, config, console, logs, read, remote, run, workflow
@@ -30,7 +33,7 @@ def build_parser(*, whoami: Whoami | None = check_token) -> argparse.ArgumentPar
         description="The ΛBot console: one consolidated pull-request orchestrator for a GitHub repository.",
     )
     parser.add_argument("--version", action="version", version=f"lbconsole {__version__}")
-    add_global_options(parser)
+    add_global_options(parser, top=True)
     parser.set_defaults(func=console.console_command)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     console.register(commands)
@@ -42,5 +45,16 @@ def build_parser(*, whoami: Whoami | None = check_token) -> argparse.ArgumentPar
     auth.register(commands, whoami=whoami)
     workflow.register(commands)
     remote.register(commands)
+    for sub in sub_parsers(parser):
+        # `lbconsole sim --seed` is the scenario's seed: there the hidden global one stays before the command.
+        add_global_options(sub, top=False, seed="--seed" not in sub._option_string_actions)
     return parser
 
+
+def sub_parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """Every sub-command's parser under `parser`, at every level (`config`, then `config show`...)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                yield sub
+                yield from sub_parsers(sub)

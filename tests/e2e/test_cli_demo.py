@@ -30,7 +30,7 @@ def console(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     return seen
 
 
-@pytest.mark.parametrize("argv", [["--read-only", "demo"], ["--demo", "--read-only"]])
+@pytest.mark.parametrize("argv", [["demo", "--read-only"], ["--read-only", "demo"], ["--demo", "--read-only"]])
 def test_the_demo_console_runs_on_the_simulator(console: dict[str, Any], argv: list[str]) -> None:
     assert main(argv) == 0
     github = console["settings"].github
@@ -47,7 +47,7 @@ def test_the_demo_console_runs_on_the_simulator(console: dict[str, Any], argv: l
 def test_the_demo_saves_limits_only_to_an_explicit_config(console: dict[str, Any], tmp_path) -> None:
     config = tmp_path / "demo.toml"
     config.write_text("[limits]\nmerge = 2\n")
-    assert main(["--config", str(config), "demo"]) == 0
+    assert main(["demo", "--config", str(config)]) == 0
     assert console["config_path"] == config
     assert console["settings"].limits.merge == 2
     assert console["read_only"] is False
@@ -58,6 +58,6 @@ def test_the_demo_shows_config_problems_in_the_console_not_on_stderr(
 ) -> None:
     config = tmp_path / "bad.toml"
     config.write_text("[limits]\nmerge = -1\n")
-    assert main(["--config", str(config), "demo"]) == 0
+    assert main(["demo", "--config", str(config)]) == 0
     assert any("limits.merge" in warning for warning in console["warnings"])
     assert capsys.readouterr().err == ""

@@ -181,7 +181,44 @@ def test_a_short_rate_limit_is_waited_out_with_a_visible_countdown(capsys, monke
     assert sum(waits) == pytest.approx(3, abs=1)  # waited out (with the patched sleep), not given up
 
 
-# --- the checks of option values ------------------------------------------------------------
+# --- global options after the sub-command ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["plan", "--repo", "acme/rocket", "--demo", "--mode", "auto", "--json"],
+        ["--demo", "plan", "--mode", "auto", "--json"],
+        ["plan", "--mode", "auto", "--json", "--demo"],
+    ],
+)
+def test_global_options_are_accepted_before_and_after_the_sub_command(capsys, argv):
+    code, out, err = _run(capsys, *argv)
+    assert code == 0, err
+    plan = json.loads(out)
+    assert (plan["repo"], plan["mode"]) == ("acme/rocket", "auto")
+
+
+def test_queue_demo(capsys):
+    code, out, err = _run(capsys, "queue", "--demo")
+    assert code == 0, err
+    assert out.startswith("acme/rocket: 40 open pull requests")
+
+
+def test_a_global_option_after_the_sub_command_wins_over_one_before(capsys, tmp_path):
+    before, after = tmp_path / "before.toml", tmp_path / "after.toml"
+    before.write_text("[limits]\nmerge = 4\n")
+    after.write_text("[limits]\nmerge = 2\n")
+    argv = ["--config", str(before), "plan", "--demo", "--mode", "merge-only", "--json", "--config", str(after)]
+    code, out, err = _run(capsys, *argv)
+    assert code == 0, err
+    assert json.loads(out)["summary"]["merge"] == 2
+
+
+def test_a_repository_after_the_sub_command_is_checked_like_one_before(capsys):
+    code, _, err = _run(capsys, "queue", "--repo", "acme")
+    assert code == 2
+    assert "malformed repository 'acme'" in err
 
 
 def test_a_near_miss_of_a_mode_gets_a_did_you_mean(capsys):

@@ -192,3 +192,15 @@ def test_bad_api_url_is_a_config_error(capsys: pytest.CaptureFixture[str]) -> No
     assert run(["--api-url", "ftp://x", "auth", "status"]) == 2
     assert "--api-url: must be an http(s) URL" in capsys.readouterr().err
 
+
+def test_api_url_is_accepted_after_auth_and_after_its_sub_command(
+    memory: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+) -> None:
+    memory.store[("lbconsole", "ghe.example.com")] = TOKEN
+    for argv in (
+        ["auth", "--api-url", "https://ghe.example.com/api/v3", "status"],
+        ["auth", "status", "--api-url", "https://ghe.example.com/api/v3"],
+        ["--api-url", "https://api.github.com", "auth", "status", "--api-url", "https://ghe.example.com/api/v3"],
+    ):
+        assert run(argv) == 0, argv
+        assert capsys.readouterr().out.startswith("ghe.example.com: classic personal access token"), argv

@@ -17,6 +17,7 @@ from ruamel.yaml import YAML
 
 from lbconsole import __version__
 from lbconsole.cli import main
+from lbconsole.cli.parser import build_parser
 from lbconsole.core.orchestrator import MODES, mode_of_run_name, run_name
 from lbconsole.workflow import GENERATED_MARKER, classify_workflow, render_workflow
 
@@ -212,6 +213,16 @@ def test_plan_step_reports_empty_plan_and_passes_limits_as_arguments(doc, tmp_pa
     assert _calls(tmp_path) == [
         ["plan", "--repo", "acme/rocket", "--mode", "merge-only", "--json", "--merge-limit", "2"]
     ]
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_the_command_line_accepts_what_the_plan_step_passes(doc, tmp_path):
+    proc, _ = _run_step(_step(doc, "plan")["run"], tmp_path, MODE="auto", MERGE_LIMIT="2", CONFLICT_LIMIT="1")
+    assert proc.returncode == 0, proc.stderr
+    (call,) = _calls(tmp_path)
+    args = build_parser().parse_args(call)
+    assert (args.command, args.repo, args.mode, args.json) == ("plan", "acme/rocket", "auto", True)
+    assert (args.merge_limit, args.conflict_limit) == (2, 1)
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
