@@ -1,12 +1,14 @@
 """`main`, the `lbconsole` console script: parse, run the command, turn what went wrong into an exit code.
 
 SPEC 3.1: 0 ok, 2 usage or config error, 3 auth error, 4 GitHub unreachable,
-130 interrupted.
+130 interrupted. A closed stdout (`lbconsole queue | head -1`) is not an
+error: the command ends quietly with 0.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -41,7 +43,10 @@ def execute(parser: argparse.ArgumentParser, argv: Sequence[str]) -> int:
     """
     args = parser.parse_args(list(argv))
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+    except BrokenPipeError:  # before OSError, of which it is one: stdout was closed (`| head`)
+        _discard_stdout()
+        return 0
     except LbError as exc:
         from lbconsole.redact import redact
 
@@ -56,5 +61,25 @@ def execute(parser: argparse.ArgumentParser, argv: Sequence[str]) -> int:
         where = f" ({exc.filename})" if exc.filename else ""
         print(f"lbconsole: error: {redact(exc.strerror or str(exc))}{where}", file=sys.stderr)
         return 2
+    try:
+        sys.stdout.flush()  # a closed stdout shows here, not at the interpreter's exit
     except BrokenPipeError:
-        return 0
+        _discard_stdout()
+    return code
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's flush at exit has nowhere to fail.
+
+    Without it Python reports "Exception ignored ... BrokenPipeError" on stderr
+    when it flushes what is left in stdout's buffer.
+    """
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (a test's capture)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
+import subprocess
+import sys
 
 import pytest
 
 from lbconsole.cli import main
 from lbconsole.core.orchestrator import MODES
+from tests.conftest import ROOT
 
 
 def _run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -235,3 +239,42 @@ def test_a_limit_out_of_range_is_refused_in_the_config_s_words(capsys, flag):
     assert out == ""
     assert err.strip() == f"lbconsole: error: {flag}: must be an integer between 0 and 100, got 101"
 
+
+# --- a closed stdout --------------------------------------------------------------------------
+
+
+def _lbconsole(*argv: str, stdout) -> subprocess.Popen[bytes]:
+    """The real console script's code (`python -m lbconsole`), in a process of its own."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "lbconsole", *argv], stdout=stdout, stderr=subprocess.PIPE, cwd=ROOT
+    )
+
+
+def test_a_stdout_closed_after_the_first_line_ends_quietly_with_0():
+    proc = _lbconsole("--demo", "queue", stdout=subprocess.PIPE)
+    assert proc.stdout is not None
+    first = proc.stdout.readline()  # what `| head -1` does
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=60)
+    assert first.startswith(b"acme/rocket: 40 open pull requests")
+    assert proc.returncode == 0
+    assert err == b""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--demo", "queue"],  # a short text: the failure shows at the last flush
+        ["--demo", "queue", "--json"],  # more than a buffer: the failure shows inside the command
+    ],
+)
+def test_a_stdout_closed_before_anything_is_written_ends_quietly_with_0(argv):
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # every write will fail with EPIPE
+    try:
+        proc = _lbconsole(*argv, stdout=write_end)
+    finally:
+        os.close(write_end)
+    _, err = proc.communicate(timeout=60)
+    assert err == b""  # neither "Broken pipe" nor Python's "Exception ignored ..."
+    assert proc.returncode == 0
