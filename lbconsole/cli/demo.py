@@ -57,8 +57,8 @@ def run_demo_console(
 ) -> int:
     """Start the simulator and open the console on its demo repository until the operator quits.
 
-    The console's clock is the simulator's, and its gateway does not count
-    rate-limit waits down on stderr (the screen shows them).
+    The console's clock is the simulator's; its gateway is built when the
+    console asks for it, without the headless commands' stderr countdown.
 
     Args:
         settings: the user's settings; github.* is overridden.
