@@ -22,6 +22,7 @@ from lbconsole.errors import AuthError
 from lbconsole.redact import redact, register_secret
 
 ENV_VARS: tuple[str, ...] = ("LBCONSOLE_TOKEN", "GH_TOKEN", "GITHUB_TOKEN")
+"""Environment variables holding a token, in lookup order."""
 
 SECRET_ENV_VARS: frozenset[str] = frozenset(
     {*ENV_VARS, "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN", "ZIZMOR_GITHUB_TOKEN"}
@@ -32,7 +33,7 @@ SECRET_ENV_VARS: frozenset[str] = frozenset(
 def without_tokens(env: Mapping[str, str]) -> dict[str, str]:
     """`env` minus every variable of `SECRET_ENV_VARS`."""
     return {name: value for name, value in env.items() if name not in SECRET_ENV_VARS}
-"""Environment variables holding a token, in lookup order."""
+
 
 KEYRING_SERVICE = "lbconsole"
 """Keyring service name; the keyring user is the API host."""

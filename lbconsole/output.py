@@ -5,6 +5,7 @@ Pure functions of core data, so they are tested without a terminal.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -17,6 +18,9 @@ from lbconsole.core.times import iso_z
 QUEUE_SCHEMA = "lbconsole.queue/1"
 
 
+def json_text(data: Any) -> str:
+    """`data` as the indented JSON every `--json` command prints (non-ASCII kept as is)."""
+    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def queue_dict(

@@ -8,7 +8,6 @@ caller shows a visible warning), and the file itself is only ever read.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import os
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
@@ -83,9 +82,9 @@ def _suggestion(dotted: str) -> str:
     if misplaced:
         return f"; did you mean '{misplaced[0]}'?"
     if len(parts) == 2 and parts[0] in SECTIONS:
-        near = difflib.get_close_matches(leaf, list(SECTIONS[parts[0]]), n=1, cutoff=0.6)
+        near = did_you_mean(leaf, SECTIONS[parts[0]], prefix=f"{parts[0]}.")
         if near:
-            return f"; did you mean '{parts[0]}.{near[0]}'?"
+            return near
     if len(parts) > 1:
         return did_you_mean(dotted, known)
     return did_you_mean(dotted, [*SECTIONS, "categories", *known])
@@ -182,8 +181,8 @@ def _categories(table: Any, problems: Problems) -> tuple[CategoryRule, ...]:
             continue
 
         def unknown_field(dotted: str, key: str = key) -> None:
-            near = difflib.get_close_matches(dotted[len(key) + 1 :], list(CATEGORY_FIELDS), n=1, cutoff=0.6)
-            hint = f"; did you mean '{key}.{near[0]}'?" if near else f" (valid keys: {', '.join(CATEGORY_FIELDS)})"
+            near = did_you_mean(dotted[len(key) + 1 :], CATEGORY_FIELDS, prefix=f"{key}.")
+            hint = near or f" (valid keys: {', '.join(CATEGORY_FIELDS)})"
             problems.add(dotted, "unknown key" + hint)
 
         values = _checked(body, CATEGORY_FIELDS, key, problems, unknown_field)

@@ -289,7 +289,13 @@ def plain_keys() -> list[str]:
     return [f"{section}.{key}" for section, fields in SECTIONS.items() for key in fields]
 
 
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """`; did you mean 'x'?` for the nearest candidate, or "" when none is near."""
+def did_you_mean(word: str, candidates: Iterable[str], *, prefix: str = "") -> str:
+    """`; did you mean 'x'?` for the nearest candidate, or "" when none is near.
+
+    Args:
+        word: what was typed.
+        candidates: the valid words.
+        prefix: put before the suggestion (`limits.` when `word` is the last part of a dotted key).
+    """
     matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f"; did you mean '{matches[0]}'?" if matches else ""
+    return f"; did you mean '{prefix}{matches[0]}'?" if matches else ""

@@ -13,20 +13,16 @@ changes, then each job's log; a log not published yet is asked for again
 (`LOG_ATTEMPTS` in all, the follower polling on past the run's end
 for it) before the log is reported missing, once.
 
-`register` adds the ``dispatch`` and ``runs`` sub-commands.
 """
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from lbconsole.core.orchestrator import WORKFLOW_FILE
 from lbconsole.core.ports import Actions, RunInfo
@@ -273,126 +269,3 @@ def _say(bus: LogBus | None) -> Callable[..., None]:
 
     return say
 
-
-# -- command line ----------------------------------------------------------------------------
-
-
-def register(subparsers: Any) -> None:
-    """Add ``dispatch`` and ``runs`` to the command line.
-
-    Both commands call ``args.context_factory()``: a context manager yielding
-    an object with ``.settings`` (lbconsole Settings: ``github.workflow``,
-    ``github.ref``, ``limits``) and ``.gateway`` (a `GitHubGateway`, whose
-    client, owner and name are used). ``args.follow_sleep``, when set, replaces
-    the wait between polls of ``dispatch --follow`` (tests).
-    """
-    p = subparsers.add_parser("dispatch", help="dispatch the orchestrator workflow on GitHub Actions")
-    p.add_argument("--mode", required=True, help="auto, security-only, merge-only, conflict-resolution, full-audit")
-    p.add_argument("--ref", help="branch or tag to run on (default: config github.ref, then the default branch)")
-    p.add_argument("--merge-limit", type=int, help="the run's merge limit (default: config limits.merge)")
-    p.add_argument("--conflict-limit", type=int, help="the run's conflict limit (default: config limits.conflict)")
-    p.add_argument("--dry-run", action="store_true", help="the run plans and reports only")
-    p.add_argument("--follow", action="store_true", help="follow the run: job/step status, then each job's log")
-    p.add_argument("--poll", type=float, default=DEFAULT_POLL_S, metavar="S", help="seconds between polls (default 3)")
-    p.set_defaults(func=cmd_dispatch)
-
-    p = subparsers.add_parser("runs", help="list recent orchestrator workflow runs")
-    p.add_argument("--limit", type=int, default=10, help="how many runs (1-100, default 10)")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(func=cmd_runs)
-
-
-def _limit(value: int | None, default: int, flag: str) -> int:
-    if value is None:
-        return int(default)
-    if not 0 <= value <= 100:
-        raise UsageError(f"{flag} must be between 0 and 100, got {value}")
-    return value
-
-
-def _context(args: argparse.Namespace) -> Any:
-    factory = getattr(args, "context_factory", None)
-    if factory is None:
-        raise UsageError("this command needs a GitHub context (internal: args.context_factory is not set)")
-    return factory()
-
-
-def cmd_dispatch(args: argparse.Namespace) -> int:
-    """``lbconsole dispatch --mode M [--ref R] [--follow] [--poll S]``."""
-    from lbconsole.core.settings import MODES
-    from lbconsole.engine.logbus import StreamSink
-
-
-    if args.mode not in MODES:
-        raise UsageError(f"unknown mode {args.mode!r}: choose one of {', '.join(MODES)}")
-    if args.poll <= 0:
-        raise UsageError(f"--poll must be positive, got {args.poll:g}")
-    bus = LogBus()
-    # Without --follow, stdout is just the run's URL (for scripts); progress goes to stderr.
-    bus.subscribe(StreamSink(sys.stdout if args.follow else sys.stderr))
-    with _context(args) as ctx:
-        settings = ctx.settings
-        dispatcher = Dispatcher(ctx.gateway.actions(), workflow=settings.github.workflow)
-        done = dispatcher.dispatch(
-            args.mode,
-            merge_limit=_limit(args.merge_limit, settings.limits.merge, "--merge-limit"),
-            conflict_limit=_limit(args.conflict_limit, settings.limits.conflict, "--conflict-limit"),
-            dry_run=args.dry_run,
-            ref=args.ref or settings.github.ref or None,
-            bus=bus,
-        )
-        if not args.follow:
-            print(done.html_url)
-            return 0
-        cancel = threading.Event()
-        try:
-            result = dispatcher.follow(
-                done.run_id, bus=bus, poll_s=args.poll, cancel=cancel, sleep=getattr(args, "follow_sleep", None)
-            )
-        except KeyboardInterrupt:
-            print(f"lbconsole: stopped following; the run goes on: {done.html_url}", file=sys.stderr)
-            return 130
-    return result.exit_code
-
-
-def cmd_runs(args: argparse.Namespace) -> int:
-    """``lbconsole runs``: the orchestrator workflow's recent runs."""
-    import json
-
-
-
-    limit = _limit(args.limit, 10, "--limit")
-    with _context(args) as ctx:
-        dispatcher = Dispatcher(ctx.gateway.actions(), workflow=ctx.settings.github.workflow)
-        runs = dispatcher.recent_runs(max(1, limit))
-    if args.json:
-        print(json.dumps([_run_dict(r) for r in runs], indent=2, ensure_ascii=False))
-        return 0
-    for line in _run_lines(runs):
-        print(line)
-    return 0
-
-
-def _run_dict(run: RunInfo) -> dict[str, Any]:
-    return {
-        "id": run.id,
-        "run_number": run.run_number,
-        "name": run.name,
-        "display_title": run.display_title,
-        "event": run.event,
-        "status": run.status,
-        "conclusion": run.conclusion,
-        "head_branch": run.head_branch,
-        "created_at": run.created_at.isoformat() if run.created_at else None,
-        "html_url": run.html_url,
-    }
-
-
-def _run_lines(runs: list[RunInfo]) -> Iterator[str]:
-    if not runs:
-        yield "no runs yet"
-        return
-    for run in runs:
-        state = run.conclusion if run.completed else run.status
-        when = run.created_at.strftime("%Y-%m-%d %H:%M") if run.created_at else ""
-        yield f"{run.id:>12}  #{run.run_number:<5} {state or '?':<12} {run.event:<18} {when:<16}  {run.title}"

@@ -17,7 +17,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import TextIO
 
-from lbconsole.engine.logbus import LogRecord, format_line, matches
+from lbconsole.engine.logbus import LogRecord, matches
 
 LOG_NAME = "lbconsole.jsonl"
 MAX_BYTES = 5 * 1024 * 1024
@@ -58,7 +58,8 @@ class LogFile:
             self._handler.close()
 
 
-def _files_oldest_first(path: Path) -> list[Path]:
+def log_files(path: Path) -> list[Path]:
+    """The log file's rotated backups, oldest first, then the file itself (which may not exist)."""
     backups = sorted(
         (p for p in path.parent.glob(path.name + ".*") if p.suffix[1:].isdigit()),
         key=lambda p: int(p.suffix[1:]),
@@ -95,7 +96,7 @@ def read_records(
     Lines that are not records (a torn write, a foreign line) are skipped.
     """
     path = Path(path)
-    files = _files_oldest_first(path) if include_rotated else [path]
+    files = log_files(path) if include_rotated else [path]
     for file in files:
         try:
             handle = file.open(encoding="utf-8", errors="replace")
@@ -184,53 +185,3 @@ def _rotated(path: Path, inode: int | None, handle: TextIO) -> bool:
         return False
     return stat.st_ino != inode or stat.st_size < handle.tell()
 
-
-def logs_command(
-    log_dir: str | os.PathLike[str],
-    follow: bool,
-    source: str | None,
-    pr: int | None,
-    out: TextIO,
-    *,
-    stop: threading.Event | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-    poll_s: float = 0.5,
-) -> int:
-    """`lbconsole logs [-f] [--source S] [--pr N]`: print the log, then optionally follow it.
-
-    Args:
-        log_dir: platformdirs `user_log_dir("lbconsole")`.
-        follow: keep printing new records until `stop` is set (the CLI sets it on Ctrl+C).
-        source: only records of this source (or workflow job).
-        pr: only records about this pull request.
-        out: where the lines go (stdout).
-        stop: ends following when set.
-        sleep: injectable wait between polls.
-        poll_s: seconds between polls.
-
-    Returns:
-        The exit code (0).
-    """
-    path = log_path(log_dir)
-
-    def show(record: LogRecord) -> None:
-        out.write(format_line(record) + "\n")
-        out.flush()
-
-    if not follow:
-        if not path.exists() and not any(path.parent.glob(path.name + ".*")):
-            out.write(f"no log yet at {path}\n")
-            out.flush()
-            return 0
-        for record in read_records(path, source, pr):
-            show(record)
-        return 0
-    for backup in _files_oldest_first(path)[:-1]:
-        for record in read_records(backup, source, pr, include_rotated=False):
-            show(record)
-    if not path.exists():
-        out.write(f"waiting for {path}\n")
-        out.flush()
-    for record in follow_records(path, source, pr, from_start=True, stop=stop, sleep=sleep, poll_s=poll_s):
-        show(record)
-    return 0

@@ -1,7 +1,9 @@
 """The Textual console (`lbconsole`, `lbconsole demo`).
 
-Import `run_console` / `run_demo` from here; textual itself is only
-imported when one of them is called, so headless commands stay fast.
+Import `run_console` from here; textual itself is only imported when it is
+called, so headless commands stay fast. The console knows nothing of the
+simulator: for the demo, the command line starts it and hands the console a
+gateway factory aimed at it, and its clock.
 """
 
 from __future__ import annotations
@@ -60,52 +62,3 @@ def run_console(
     result = app.run()
     return result if isinstance(result, int) else (app.return_code or 0)
 
-
-DEMO_REPO = "acme/rocket"
-
-
-def run_demo(
-    *,
-    settings: Settings | None = None,
-    seed: int = 0,
-    read_only: bool = False,
-    config_path: Path | None = None,
-    state_dir: Path | None = None,
-    warnings: Sequence[str] = (),
-) -> int:
-    """`lbconsole demo`: start the embedded simulator (scenario `demo`) and open the console on it.
-
-    No token, no network: the gateway talks to the simulator on 127.0.0.1,
-    writes are not paced, and the console's clock is the simulator's.
-
-    Args:
-        settings: the user's settings (limits, policy, theme, keymap); github.* is overridden.
-        seed: the simulator's seed.
-        read_only: disable local runs and dispatch.
-        config_path: where the Limits tab saves (None: session only).
-        state_dir: audit log and run lock directory (None: none).
-        warnings: shown once at start.
-
-    Returns:
-        The exit code (0 after a clean quit).
-    """
-    from dataclasses import replace
-
-    from lbconsole.core.settings import Settings as _Settings
-    from lbconsole.github.gateway import GitHubGateway
-    from lbconsole.sim.server import running_simulator
-
-    base = settings or _Settings()
-    with running_simulator(scenario="demo", seed=seed) as sim:
-        github = replace(base.github, repo=DEMO_REPO, api_url=sim.url, write_interval_s=0.0)
-        demo_settings = replace(base, github=github)
-        return run_console(
-            settings=demo_settings,
-            gateway_factory=lambda: GitHubGateway(DEMO_REPO, settings=github),
-            read_only=read_only,
-            demo=True,
-            config_path=config_path,
-            state_dir=state_dir,
-            warnings=warnings,
-            clock=lambda: sim.state.clock.now(),
-        )

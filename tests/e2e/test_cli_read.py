@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
+import subprocess
+import sys
 
 import pytest
 
 from lbconsole.cli import main
-from lbconsole.core.settings import MODES
+from lbconsole.core.orchestrator import MODES
+from tests.conftest import ROOT
 
 
 def _run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -149,7 +153,7 @@ def test_auth_status_tells_an_unreachable_api_from_a_refused_token(capsys, monke
 def test_a_short_rate_limit_is_waited_out_with_a_visible_countdown(capsys, monkeypatch):
     import httpx
 
-    from lbconsole.cli import StderrCountdown
+    from lbconsole.cli.context import StderrCountdown
     from lbconsole.sim.server import running_simulator
 
     countdown = StderrCountdown(every_s=5)
@@ -159,17 +163,17 @@ def test_a_short_rate_limit_is_waited_out_with_a_visible_countdown(capsys, monke
     assert err == ["lbconsole: rate limited: waiting 12s", "lbconsole: rate limited: waiting 7s",
                    "lbconsole: rate limited: waiting 2s", "lbconsole: rate limited: resuming"]
 
-    import lbconsole.cli
+    from lbconsole.cli import context
 
     waits: list[float] = []
-    build_gateway = lbconsole.cli._gateway
+    build_gateway = context.make_gateway
 
     def gateway_that_records_its_sleeps(*args, **kwargs):
         gateway = build_gateway(*args, **kwargs)  # the CLI's own wiring, countdown included
         gateway.client._sleep = waits.append  # no real waiting in a test
         return gateway
 
-    monkeypatch.setattr(lbconsole.cli, "_gateway", gateway_that_records_its_sleeps)
+    monkeypatch.setattr(context, "make_gateway", gateway_that_records_its_sleeps)
     with running_simulator(scenario="demo") as sim:
         fault = {"rate_limited": True, "error_status": 429, "retry_after": 3, "count": 1, "routes": ["/graphql"]}
         httpx.post(f"{sim.url}/_sim/faults", json=fault).raise_for_status()
@@ -179,3 +183,98 @@ def test_a_short_rate_limit_is_waited_out_with_a_visible_countdown(capsys, monke
     assert "waiting 3s" in err
     assert "resuming" in err
     assert sum(waits) == pytest.approx(3, abs=1)  # waited out (with the patched sleep), not given up
+
+
+# --- global options after the sub-command ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["plan", "--repo", "acme/rocket", "--demo", "--mode", "auto", "--json"],
+        ["--demo", "plan", "--mode", "auto", "--json"],
+        ["plan", "--mode", "auto", "--json", "--demo"],
+    ],
+)
+def test_global_options_are_accepted_before_and_after_the_sub_command(capsys, argv):
+    code, out, err = _run(capsys, *argv)
+    assert code == 0, err
+    plan = json.loads(out)
+    assert (plan["repo"], plan["mode"]) == ("acme/rocket", "auto")
+
+
+def test_queue_demo(capsys):
+    code, out, err = _run(capsys, "queue", "--demo")
+    assert code == 0, err
+    assert out.startswith("acme/rocket: 40 open pull requests")
+
+
+def test_a_global_option_after_the_sub_command_wins_over_one_before(capsys, tmp_path):
+    before, after = tmp_path / "before.toml", tmp_path / "after.toml"
+    before.write_text("[limits]\nmerge = 4\n")
+    after.write_text("[limits]\nmerge = 2\n")
+    argv = ["--config", str(before), "plan", "--demo", "--mode", "merge-only", "--json", "--config", str(after)]
+    code, out, err = _run(capsys, *argv)
+    assert code == 0, err
+    assert json.loads(out)["summary"]["merge"] == 2
+
+
+def test_a_repository_after_the_sub_command_is_checked_like_one_before(capsys):
+    code, _, err = _run(capsys, "queue", "--repo", "acme")
+    assert code == 2
+    assert "malformed repository 'acme'" in err
+
+
+def test_a_near_miss_of_a_mode_gets_a_did_you_mean(capsys):
+    code, out, err = _run(capsys, "--demo", "plan", "--mode", "merge-onyl")
+    assert code == 2
+    assert out == ""
+    assert err.strip().endswith("; did you mean 'merge-only'?")
+
+
+@pytest.mark.parametrize("flag", ["--merge-limit", "--conflict-limit"])
+def test_a_limit_out_of_range_is_refused_in_the_config_s_words(capsys, flag):
+    code, out, err = _run(capsys, "--demo", "plan", "--mode", "auto", flag, "101")
+    assert code == 2
+    assert out == ""
+    assert err.strip() == f"lbconsole: error: {flag}: must be an integer between 0 and 100, got 101"
+
+
+# --- a closed stdout --------------------------------------------------------------------------
+
+
+def _lbconsole(*argv: str, stdout) -> subprocess.Popen[bytes]:
+    """The real console script's code (`python -m lbconsole`), in a process of its own."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "lbconsole", *argv], stdout=stdout, stderr=subprocess.PIPE, cwd=ROOT
+    )
+
+
+def test_a_stdout_closed_after_the_first_line_ends_quietly_with_0():
+    proc = _lbconsole("--demo", "queue", stdout=subprocess.PIPE)
+    assert proc.stdout is not None
+    first = proc.stdout.readline()  # what `| head -1` does
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=60)
+    assert first.startswith(b"acme/rocket: 40 open pull requests")
+    assert proc.returncode == 0
+    assert err == b""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--demo", "queue"],  # a short text: the failure shows at the last flush
+        ["--demo", "queue", "--json"],  # more than a buffer: the failure shows inside the command
+    ],
+)
+def test_a_stdout_closed_before_anything_is_written_ends_quietly_with_0(argv):
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # every write will fail with EPIPE
+    try:
+        proc = _lbconsole(*argv, stdout=write_end)
+    finally:
+        os.close(write_end)
+    _, err = proc.communicate(timeout=60)
+    assert err == b""  # neither "Broken pipe" nor Python's "Exception ignored ..."
+    assert proc.returncode == 0

@@ -7,11 +7,8 @@ its log reached the consolidated log through the follower.
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
@@ -20,7 +17,6 @@ import pytest
 from lbconsole.core.orchestrator import CONFLICT_MARKER, SCAN_MARKER
 from lbconsole.core.planner import plan
 from lbconsole.core.settings import GithubSettings, Settings
-from lbconsole.engine import dispatch as dispatch_module
 from lbconsole.engine.dispatch import Dispatcher
 from lbconsole.engine.logbus import LogBus, LogRecord
 from lbconsole.github.gateway import GitHubGateway
@@ -145,67 +141,6 @@ def test_a_missing_workflow_is_explained(sim: SimHandle, gw: GitHubGateway) -> N
 def until_done(actions: ActionsState, run_id: int) -> None:
     """The follower's wait: a bounded wait for the run to complete, never a guessed sleep."""
     assert actions.wait(run_id, 30)
-
-
-@dataclass
-class Ctx:
-    settings: Settings
-    repo: str
-    gateway: GitHubGateway
-
-
-def test_the_dispatch_and_runs_commands(sim: SimHandle, gw: GitHubGateway, capsys: pytest.CaptureFixture[str]) -> None:
-    parser = argparse.ArgumentParser()
-    dispatch_module.register(parser.add_subparsers(dest="command"))
-    settings = replace(Settings(), github=replace(GithubSettings(), repo=REPO, api_url=sim.url, write_interval_s=0))
-
-    @contextmanager
-    def factory() -> Iterator[Ctx]:
-        yield Ctx(settings, REPO, gw)
-
-    args = parser.parse_args(["dispatch", "--mode", "conflict-resolution", "--conflict-limit", "1", "--dry-run"])
-    args.context_factory = factory
-    assert args.func(args) == 0
-    captured = capsys.readouterr()
-    url = captured.out.strip()  # stdout is just the URL; progress went to stderr
-    assert "dispatching lambda-bot.yml on main: mode conflict-resolution (dry run)" in captured.err
-    assert url.startswith("https://github.com/acme/rocket/actions/runs/")
-    run_id = int(url.rsplit("/", 1)[1])
-    actions = ActionsState.of(sim.state)
-    assert actions.wait(run_id, 30)
-    assert actions.run(run_id).inputs == {
-        "mode": "conflict-resolution",
-        "merge_limit": "5",
-        "conflict_limit": "1",
-        "dry_run": "true",
-        "correlation_id": actions.run(run_id).inputs["correlation_id"],
-    }
-
-    args = parser.parse_args(["runs", "--json"])
-    args.context_factory = factory
-    assert args.func(args) == 0
-    runs = json.loads(capsys.readouterr().out)
-    assert [(r["id"], r["status"], r["conclusion"], r["event"]) for r in runs] == [
-        (run_id, "completed", "success", "workflow_dispatch")
-    ]
-    assert runs[0]["display_title"].startswith("lambda-bot conflict-resolution ")
-
-    args = parser.parse_args(["dispatch", "--mode", "auto", "--follow", "--poll", "0.05"])
-    args.context_factory = factory
-    polls: list[float] = []
-
-    def wait_for_every_run(seconds: float) -> None:
-        polls.append(seconds)
-        for known in list(actions.runs):
-            assert actions.wait(known, 30)
-
-    args.follow_sleep = wait_for_every_run
-    assert args.func(args) == 0
-    assert polls
-    assert set(polls) == {0.05}
-    out = capsys.readouterr().out
-    assert "workflow [orchestrate] job orchestrate completed: success" in out
-    assert "run: finished: done" in out
 
 
 def test_a_stopped_simulator_leaves_no_actions_worker_behind() -> None:

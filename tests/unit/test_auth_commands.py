@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import argparse
 import io
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,8 +13,9 @@ import pytest
 from keyring.backends import fail, null
 
 from lbconsole.cli import main
-from lbconsole.config.commands import register
-from lbconsole.errors import AuthError, LbError
+from lbconsole.cli.entry import execute
+from lbconsole.cli.parser import build_parser
+from lbconsole.errors import AuthError
 from lbconsole.redact import forget_secrets
 from tests.unit.test_auth import MemoryKeyring
 
@@ -51,21 +50,8 @@ def no_keyring() -> Iterator[None]:
 
 
 def run(argv: list[str], whoami: Any = None) -> int:
-    """Parse like the CLI does, inject `whoami`, run the sub-command."""
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--config")
-    parser.add_argument("--api-url")
-    parser.add_argument("--repo")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    if whoami is not None:
-        args.whoami = whoami
-    try:
-        result: int = args.func(args)
-    except LbError as error:  # what lbconsole.cli.main does with it
-        print(f"lbconsole: error: {error}", file=sys.stderr)
-        return error.exit_code
-    return result
+    """Run the real command line with `whoami` as the token checker (None: GitHub is never asked)."""
+    return execute(build_parser(whoami=whoami), argv)
 
 
 def test_status_names_the_source_and_user_never_the_token(
@@ -205,3 +191,16 @@ def test_logout_with_null_keyring_reports_nothing_stored(capsys: pytest.CaptureF
 def test_bad_api_url_is_a_config_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["--api-url", "ftp://x", "auth", "status"]) == 2
     assert "--api-url: must be an http(s) URL" in capsys.readouterr().err
+
+
+def test_api_url_is_accepted_after_auth_and_after_its_sub_command(
+    memory: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+) -> None:
+    memory.store[("lbconsole", "ghe.example.com")] = TOKEN
+    for argv in (
+        ["auth", "--api-url", "https://ghe.example.com/api/v3", "status"],
+        ["auth", "status", "--api-url", "https://ghe.example.com/api/v3"],
+        ["--api-url", "https://api.github.com", "auth", "status", "--api-url", "https://ghe.example.com/api/v3"],
+    ):
+        assert run(argv) == 0, argv
+        assert capsys.readouterr().out.startswith("ghe.example.com: classic personal access token"), argv

@@ -391,7 +391,7 @@ def test_apply_overrides() -> None:
 
 @pytest.mark.parametrize("repo", ["acme/rocket.git", "a" * 40 + "/x", "acme/..", "acme/rocket/x"])
 def test_the_config_refuses_repositories_the_cli_would_refuse(repo):
-    from lbconsole.cli import validate_repo
+    from lbconsole.cli.context import validate_repo
     from lbconsole.config.schema import SECTIONS
     from lbconsole.errors import UsageError
 

@@ -107,3 +107,35 @@ def test_config_without_subcommand_is_a_usage_error(capsys: pytest.CaptureFixtur
     with pytest.raises(SystemExit) as caught:
         main(["config"])
     assert caught.value.code == 2
+
+
+def test_global_options_are_accepted_before_and_after_each_sub_command(
+    file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file.parent.mkdir()
+    file.write_text("[limits]\nmerge = 7\n", encoding="utf-8")
+    for argv in (
+        ["--config", str(file), "config", "get", "limits.merge"],
+        ["config", "--config", str(file), "get", "limits.merge"],
+        ["config", "get", "--config", str(file), "limits.merge"],
+        ["config", "get", "limits.merge", "--config", str(file)],
+    ):
+        assert main(argv) == 0, argv
+        assert capsys.readouterr().out == "7\n", argv
+
+
+def test_a_global_option_given_after_the_sub_command_wins(
+    file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file.parent.mkdir()
+    file.write_text("[limits]\nmerge = 7\n", encoding="utf-8")
+    other = tmp_path / "other.toml"
+    other.write_text("[limits]\nmerge = 8\n", encoding="utf-8")
+    assert main(["--config", str(other), "config", "show", "--config", str(file)]) == 0
+    assert tomllib.loads(capsys.readouterr().out)["limits"]["merge"] == 7
+    assert main(["--config", str(other), "config", "--config", str(file), "show"]) == 0
+    assert tomllib.loads(capsys.readouterr().out)["limits"]["merge"] == 7
+    assert main(["config", "--config", str(other), "show", "--config", str(file)]) == 0
+    assert tomllib.loads(capsys.readouterr().out)["limits"]["merge"] == 7
+    assert main(["--config", str(file), "config", "show"]) == 0
+    assert tomllib.loads(capsys.readouterr().out)["limits"]["merge"] == 7

@@ -1,14 +1,13 @@
-"""The JSON-lines log file: rotation bound, reading back, following, `lbconsole logs`."""
+"""The JSON-lines log file: rotation bound, reading back, following."""
 
 from __future__ import annotations
 
-import io
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
 from lbconsole.engine.logbus import LogBus, LogRecord
-from lbconsole.engine.logfile import LogFile, follow, log_path, logs_command, read_records
+from lbconsole.engine.logfile import LogFile, follow, log_path, read_records
 
 NOW = datetime(2026, 11, 23, 22, 1, 3, tzinfo=UTC)
 
@@ -99,36 +98,3 @@ def test_follow_waits_for_a_file_that_does_not_exist_yet(tmp_path: Path) -> None
     got = [r.text for r in follow(log_path(tmp_path / "later"), stop=stop, sleep=lambda s: steps.pop(0)())]
 
     assert got == ["hello"]
-
-
-def test_logs_command_prints_filtered_lines(tmp_path: Path) -> None:
-    sink = LogFile(tmp_path)
-    sink(rec("merged 3f2a1b0 (squash)", source="merge", pr=12))
-    sink(rec("labelled bug", source="label", pr=12))
-    out = io.StringIO()
-
-    code = logs_command(tmp_path, False, "merge", None, out)
-
-    assert code == 0
-    lines = out.getvalue().splitlines()
-    assert len(lines) == 1
-    assert lines[0].endswith("merge #12 merged 3f2a1b0 (squash)")
-
-
-def test_logs_command_without_a_log(tmp_path: Path) -> None:
-    out = io.StringIO()
-    assert logs_command(tmp_path, False, None, None, out) == 0
-    assert out.getvalue() == f"no log yet at {log_path(tmp_path)}\n"
-
-
-def test_logs_command_follow_prints_history_then_new_lines(tmp_path: Path) -> None:
-    sink = LogFile(tmp_path)
-    sink(rec("old", pr=5))
-    stop = threading.Event()
-    steps = [lambda: sink(rec("new", pr=5)), stop.set]
-    out = io.StringIO()
-
-    code = logs_command(tmp_path, True, None, 5, out, stop=stop, sleep=lambda s: steps.pop(0)())
-
-    assert code == 0
-    assert [line.split(" ", 2)[2] for line in out.getvalue().splitlines()] == ["#5 old", "#5 new"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -17,8 +16,10 @@ import pytest
 from ruamel.yaml import YAML
 
 from lbconsole import __version__
-from lbconsole.engine import workflow
-from lbconsole.engine.workflow import MODES, classify_workflow, render_workflow
+from lbconsole.cli import main
+from lbconsole.cli.parser import build_parser
+from lbconsole.core.orchestrator import MODES, mode_of_run_name, run_name
+from lbconsole.workflow import GENERATED_MARKER, classify_workflow, render_workflow
 
 BIN = Path(sys.executable).parent
 
@@ -70,6 +71,24 @@ def test_triggers_inputs_and_run_name(doc):
     assert on["pull_request"] == {"types": ["opened", "synchronize", "labeled", "ready_for_review"]}
     assert "${{ inputs.correlation_id }}" in doc["run-name"]
     assert "inputs.mode" in doc["run-name"]
+
+
+def test_run_name_is_the_one_dispatch_finds_runs_by(doc):
+    assert doc["run-name"] == "lambda-bot ${{ inputs.mode || 'auto' }} ${{ inputs.correlation_id }}"
+    for mode in MODES:
+        title = doc["run-name"].replace("${{ inputs.mode || 'auto' }}", mode)
+        title = title.replace("${{ inputs.correlation_id }}", "4f2c")
+        assert title == run_name(mode, "4f2c")
+        assert mode_of_run_name(title) == mode
+
+
+def test_the_template_is_package_data_and_every_placeholder_is_filled():
+    from importlib import resources
+
+    assert resources.files("lbconsole.workflow").joinpath("workflow.yml.tmpl").is_file()
+    text = render_workflow("1.2.3")
+    assert text.startswith(f"# {GENERATED_MARKER} (lbconsole 1.2.3).\n")
+    assert re.search(r"@[A-Z_]+@", text) is None
 
 
 def test_concurrency_never_cancels_and_permissions_are_least(doc):
@@ -194,6 +213,16 @@ def test_plan_step_reports_empty_plan_and_passes_limits_as_arguments(doc, tmp_pa
     assert _calls(tmp_path) == [
         ["plan", "--repo", "acme/rocket", "--mode", "merge-only", "--json", "--merge-limit", "2"]
     ]
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_the_command_line_accepts_what_the_plan_step_passes(doc, tmp_path):
+    proc, _ = _run_step(_step(doc, "plan")["run"], tmp_path, MODE="auto", MERGE_LIMIT="2", CONFLICT_LIMIT="1")
+    assert proc.returncode == 0, proc.stderr
+    (call,) = _calls(tmp_path)
+    args = build_parser().parse_args(call)
+    assert (args.command, args.repo, args.mode, args.json) == ("plan", "acme/rocket", "auto", True)
+    assert (args.merge_limit, args.conflict_limit) == (2, 1)
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
@@ -440,12 +469,7 @@ def test_other_workflows_are_left_alone(text, name):
 
 
 def _cli(*argv: str) -> int:
-    parser = argparse.ArgumentParser(prog="lbconsole")
-    subparsers = parser.add_subparsers(dest="command")
-    workflow.register(subparsers)
-    args = parser.parse_args(list(argv))
-    code: int = args.func(args)
-    return code
+    return main(list(argv))
 
 
 @pytest.fixture
@@ -579,10 +603,6 @@ def test_repo_root_falls_back_to_the_current_directory(tmp_path, monkeypatch):
     assert (tmp_path / ".github/workflows/lambda-bot.yml").is_file()
 
 
-def test_repo_root_from_the_main_parser_is_kept(tmp_path):
-    parser = argparse.ArgumentParser(prog="lbconsole")
-    parser.add_argument("--repo-root")
-    workflow.register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["--repo-root", str(tmp_path), "workflow", "init"])
-    assert args.func(args) == 0
+def test_repo_root_given_before_the_sub_command_is_kept(tmp_path):
+    assert _cli("workflow", "--repo-root", str(tmp_path), "init") == 0
     assert (tmp_path / ".github/workflows/lambda-bot.yml").is_file()

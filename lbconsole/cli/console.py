@@ -1,0 +1,117 @@
+"""`lbconsole` (the console), `lbconsole demo` and `lbconsole sim`: the interactive side of the command line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lbconsole.cli.context import Connect, connector, load_settings
+from lbconsole.cli.options import GlobalOptions
+
+if TYPE_CHECKING:
+    from lbconsole.cli.options import Subcommands
+
+
+def console(connect: Connect, *, read_only: bool = False, config: Path | None = None) -> int:
+    """`lbconsole`: the console on the configured (or git-remote-detected) repository.
+
+    Args:
+        connect: opens the repository's context.
+        read_only: disable local runs and dispatch.
+        config: `--config`; the Limits tab saves there (default: the user config).
+
+    Returns:
+        The exit code (0 after a clean quit).
+    """
+    from lbconsole.config import paths
+    from lbconsole.tui import run_console
+
+    warnings: list[str] = []
+    with connect(warnings=warnings) as ctx:
+        if ctx.token is None:
+            from lbconsole.auth import no_token_message
+
+            warnings.append(no_token_message(ctx.settings.github.api_url) + " (reading public data only)")
+        return run_console(
+            settings=ctx.settings,
+            gateway_factory=lambda: ctx.gateway,
+            read_only=read_only,
+            demo=False,
+            config_path=paths.config_file(os.environ, explicit=config),
+            state_dir=paths.state_dir(os.environ),
+            warnings=warnings,
+        )
+
+
+def demo(*, config: Path | None = None, seed: int = 0, read_only: bool = False) -> int:
+    """`lbconsole demo`: the console on the simulator's demo repository (no token, no network).
+
+    Limits saved in the demo go to the config file only when `--config` names one explicitly.
+
+    Args:
+        config: `--config`: the settings to read, and where the Limits tab saves (None: session only).
+        seed: the simulator's seed.
+        read_only: disable local runs and dispatch.
+
+    Returns:
+        The exit code (0 after a clean quit).
+    """
+    from lbconsole.cli.demo import run_demo_console
+    from lbconsole.config import paths
+
+    warnings: list[str] = []
+    settings = load_settings(config, warnings)
+    return run_demo_console(
+        settings,
+        seed=seed,
+        read_only=read_only,
+        config_path=config,
+        state_dir=paths.state_dir(os.environ),
+        warnings=warnings,
+    )
+
+
+def sim(*, port: int, scenario: str, seed: int) -> int:
+    """`lbconsole sim`: serve the simulator on 127.0.0.1 until interrupted."""
+    from lbconsole.sim.server import run_cli
+
+    return run_cli(port=port, scenario=scenario, seed=seed)
+
+
+def console_command(args: argparse.Namespace) -> int:
+    """`lbconsole` without a sub-command: the console (on the demo with `--demo`)."""
+    options = GlobalOptions.of(args)
+    if options.demo:
+        return demo_command(args)
+    return console(connector(options), read_only=options.read_only, config=options.config)
+
+
+def demo_command(args: argparse.Namespace) -> int:
+    """`lbconsole demo` (and `lbconsole --demo`)."""
+    options = GlobalOptions.of(args)
+    return demo(config=options.config, seed=options.seed, read_only=options.read_only)
+
+
+def register(commands: Subcommands) -> None:
+    """Add `demo` to the command line.
+
+    Args:
+        commands: the main parser's sub-commands.
+    """
+    p = commands.add_parser("demo", help="open the console on the simulator's demo repository (no token, no network)")
+    p.set_defaults(func=demo_command)
+
+
+def register_sim(commands: Subcommands) -> None:
+    """Add `sim` (its own `--seed` is the scenario's, not the demo's).
+
+    Args:
+        commands: the main parser's sub-commands.
+    """
+    p = commands.add_parser("sim", help="serve the GitHub simulator on 127.0.0.1")
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    p.add_argument("--scenario", default="demo", help="demo or scale:N")
+    p.add_argument("--seed", dest="sim_seed", type=int, default=0, help="random seed of the scenario")
+    p.set_defaults(func=lambda args: sim(port=args.port, scenario=args.scenario, seed=args.sim_seed))

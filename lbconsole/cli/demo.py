@@ -1,0 +1,89 @@
+"""The demo: every command against the embedded simulator's demo repository, no token, no network.
+
+The simulator serves scenario `demo` on a free loopback port for the length
+of the command; the settings point github.* at it and writes are not paced.
+The console is given the simulator's URL and clock from here, so it never
+imports the simulator itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lbconsole.cli.context import Context, make_gateway
+
+if TYPE_CHECKING:
+    from lbconsole.core.settings import Settings
+
+DEMO_REPO = "acme/rocket"
+"""The repository of the simulator's `demo` scenario."""
+
+DEMO_SCENARIO = "demo"
+
+
+def demo_settings(settings: Settings, api_url: str) -> Settings:
+    """The user's settings (limits, policy, theme, keymap) aimed at the demo repository served at `api_url`."""
+    github = replace(settings.github, repo=DEMO_REPO, api_url=api_url, write_interval_s=0.0)
+    return replace(settings, github=github)
+
+
+@contextmanager
+def demo_context(settings: Settings, *, seed: int = 0) -> Iterator[Context]:
+    """The context of a headless command run with `--demo`.
+
+    Args:
+        settings: the user's settings; github.* is overridden.
+        seed: the simulator's seed.
+    """
+    from lbconsole.sim.server import running_simulator
+
+    with running_simulator(scenario=DEMO_SCENARIO, seed=seed) as sim:
+        settings = demo_settings(settings, sim.url)
+        yield Context(settings, DEMO_REPO, make_gateway(settings, DEMO_REPO, token=None), demo=True)
+
+
+def run_demo_console(
+    settings: Settings,
+    *,
+    seed: int = 0,
+    read_only: bool = False,
+    config_path: Path | None = None,
+    state_dir: Path | None = None,
+    warnings: Sequence[str] = (),
+) -> int:
+    """Start the simulator and open the console on its demo repository until the operator quits.
+
+    The console's clock is the simulator's; its gateway is built when the
+    console asks for it, without the headless commands' stderr countdown.
+
+    Args:
+        settings: the user's settings; github.* is overridden.
+        seed: the simulator's seed.
+        read_only: disable local runs and dispatch.
+        config_path: where the Limits tab saves (None: session only).
+        state_dir: audit log and run lock directory (None: none).
+        warnings: shown once at start.
+
+    Returns:
+        The exit code (0 after a clean quit).
+    """
+    from lbconsole.github.gateway import GitHubGateway
+    from lbconsole.sim.server import running_simulator
+    from lbconsole.tui import run_console
+
+    with running_simulator(scenario=DEMO_SCENARIO, seed=seed) as sim:
+        demo = demo_settings(settings, sim.url)
+        return run_console(
+            settings=demo,
+            gateway_factory=lambda: GitHubGateway(DEMO_REPO, settings=demo.github),
+            read_only=read_only,
+            demo=True,
+            config_path=config_path,
+            state_dir=state_dir,
+            warnings=warnings,
+            clock=lambda: sim.state.clock.now(),
+        )

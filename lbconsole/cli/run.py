@@ -1,0 +1,229 @@
+"""`lbconsole run`: execute a plan, made now or saved earlier; a dry run unless `--apply` (SPEC 3.1)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from lbconsole.cli.context import Connect, connector, utc_now
+from lbconsole.cli.options import GlobalOptions, check_mode, limit_overrides, with_limits
+from lbconsole.cli.read import add_limit_options
+from lbconsole.errors import UsageError
+from lbconsole.output import json_text
+
+if TYPE_CHECKING:
+    from lbconsole.cli.options import Subcommands
+    from lbconsole.core.plan import Plan
+    from lbconsole.core.ports import Gateway
+    from lbconsole.core.settings import Settings
+    from lbconsole.engine.executor import RunReport
+
+
+def read_plan_file(path: Path) -> Plan:
+    """The plan saved with `lbconsole plan --json > FILE`.
+
+    Raises:
+        UsageError: the file cannot be read, is not JSON, or is not a plan.
+    """
+    from lbconsole.core.plan import PlanFormatError, from_dict
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"cannot read plan file {path}: {exc.strerror}") from exc
+    except ValueError as exc:
+        raise UsageError(f"plan file {path} is not JSON: {exc}") from exc
+    try:
+        return from_dict(data)
+    except PlanFormatError as exc:
+        raise UsageError(f"plan file {path}: {exc}") from exc
+
+
+def _confirm(plan: Plan, out: TextIO) -> bool:
+    """Ask before applying from an interactive terminal; the default is No."""
+    prs = ", ".join(f"#{n}" for n in plan.prs()) or "no PR"
+    question = f"Apply {len(plan.actions)} action(s) of {plan.mode} to {plan.repo} ({prs})? [y/N] "
+    print(question, end="", flush=True, file=out)
+    try:
+        return input().strip().lower() in ("y", "yes")
+    except EOFError:
+        return False
+
+
+def run(
+    connect: Connect,
+    *,
+    repo: str | None = None,
+    mode: str | None = None,
+    plan_file: Path | None = None,
+    merge_limit: int | None = None,
+    conflict_limit: int | None = None,
+    apply: bool = False,
+    yes: bool = False,
+    as_json: bool = False,
+    summary: Path | None = None,
+) -> int:
+    """`lbconsole run --mode M | --plan FILE [--apply]`: execute a plan, SHA-pinned.
+
+    Args:
+        connect: opens the repository's context.
+        repo: `--repo` as typed (a saved plan for another repository is refused).
+        mode: plan now with this mode (exactly one of `mode` and `plan_file`).
+        plan_file: execute this saved plan instead.
+        merge_limit: overrides limits.merge for this command.
+        conflict_limit: overrides limits.conflict for this command.
+        apply: really change GitHub (default: a dry run).
+        yes: do not ask for confirmation on a terminal.
+        as_json: print the outcomes as `lbconsole.run/1` JSON (the log goes to stderr).
+        summary: append a Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY).
+
+    Returns:
+        The executor's exit code (0 when every action succeeded or was skipped as planned).
+    """
+    from lbconsole.core.planner import plan as make_plan
+    from lbconsole.output import plan_text
+
+    if bool(mode) == bool(plan_file):
+        raise UsageError("run needs exactly one of --mode MODE or --plan FILE")
+    if summary is not None:
+        try:  # before anything runs: a summary that cannot be written is a usage error
+            summary.open("a", encoding="utf-8").close()
+        except OSError as exc:
+            raise UsageError(f"cannot write the summary to {summary}: {exc.strerror}") from exc
+    saved = read_plan_file(plan_file) if plan_file else None
+    if saved is not None and repo and repo != saved.repo:
+        raise UsageError(f"the plan file is for {saved.repo}, not {repo}")
+    mode = check_mode(mode) if mode else ""
+    limits = limit_overrides(merge=merge_limit, conflict=conflict_limit)
+    with connect(repo_hint=saved.repo if saved else None) as ctx:
+        if saved is not None and saved.repo != ctx.repo:
+            raise UsageError(f"the plan file is for {saved.repo}, but this command targets {ctx.repo}")
+        if apply and not ctx.demo and ctx.token is None:
+            from lbconsole.auth import no_token_message
+            from lbconsole.errors import AuthError
+
+            raise AuthError(no_token_message(ctx.settings.github.api_url))
+        settings = with_limits(ctx.settings, limits)
+        planned = saved or make_plan(ctx.gateway.fetch_queue(), mode, settings, utc_now())
+        out = sys.stderr if as_json else sys.stdout
+        if not as_json:
+            print(plan_text(planned), file=out)
+            print(file=out)
+        if apply and not yes and sys.stdin.isatty() and planned.actions and not _confirm(planned, out):
+            print("Nothing applied.", file=out)
+            return 0
+        report = _execute(planned, ctx.gateway, settings, out=out, apply=apply, summary=summary)
+    if as_json:
+        print(json_text(_report_dict(planned, report)))
+    else:
+        from lbconsole.engine.outcomes import format_counts
+
+        verb = "Applied" if apply else "Dry run (nothing changed on GitHub; add --apply)"
+        print(f"\n{verb}: {format_counts(report)}")
+    return report.exit_code
+
+
+def _execute(
+    planned: Plan, gateway: Gateway, settings: Settings, *, out: TextIO, apply: bool, summary: Path | None
+) -> RunReport:
+    """Run the plan through `engine.run.run_plan` (audit, lock, summary), logging to `out` and the log file.
+
+    The first Ctrl+C lets the action in flight finish and cancels the rest; a second one aborts.
+    """
+    from lbconsole.config import paths
+    from lbconsole.engine.logbus import LogBus, StreamSink
+    from lbconsole.engine.logfile import LogFile
+    from lbconsole.engine.run import run_plan
+
+    bus = LogBus()
+    bus.subscribe(StreamSink(out))
+    env_paths = paths.AppPaths.resolve(os.environ)
+    bus.subscribe(LogFile(env_paths.log_dir))
+    cancel = threading.Event()
+    previous = signal.getsignal(signal.SIGINT)
+
+    def interrupt(signum: int, frame: object) -> None:
+        if cancel.is_set():
+            raise KeyboardInterrupt
+        cancel.set()
+        bus.emit("app", "cancelling: the action in flight finishes, the rest are cancelled (Ctrl+C again to abort)")
+
+    in_main = threading.current_thread() is threading.main_thread()
+    if in_main:
+        signal.signal(signal.SIGINT, interrupt)
+    try:
+        return run_plan(
+            planned,
+            gateway,
+            settings=settings,
+            bus=bus,
+            apply=apply,
+            state_dir=env_paths.state_dir,
+            cancel=cancel,
+            summary_path=summary,
+        )
+    finally:
+        if in_main:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _report_dict(planned: Plan, report: RunReport) -> dict[str, Any]:
+    """`lbconsole.run/1`: the plan, and what became of each action."""
+    from lbconsole.core import plan as plan_json
+
+    return {
+        "schema": "lbconsole.run/1",
+        "plan": plan_json.to_dict(planned),
+        "apply": report.apply,
+        "counts": dict(report.counts),
+        "exit_code": report.exit_code,
+        "outcomes": [
+            {
+                "kind": o.action.kind,
+                "pr": o.action.pr,
+                "head_sha": o.action.head_sha,
+                "outcome": o.outcome,
+                "status": o.status,
+                "message": o.message,
+            }
+            for o in report.outcomes
+        ],
+    }
+
+
+def register(commands: Subcommands) -> None:
+    """Add `run` to the command line.
+
+    Args:
+        commands: the main parser's sub-commands.
+    """
+    p = commands.add_parser("run", help="execute a plan: dry run by default, --apply to change GitHub")
+    add_limit_options(p, required=False)
+    p.add_argument("--plan", type=Path, help="execute a plan saved with `lbconsole plan --json > FILE`")
+    p.add_argument("--apply", action="store_true", help="really change GitHub (default: dry run)")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.add_argument("--json", action="store_true", help="print the outcomes as lbconsole.run/1 JSON")
+    p.add_argument("--summary", type=Path, help="append a Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY)")
+
+    def command(args: argparse.Namespace) -> int:
+        options = GlobalOptions.of(args)
+        return run(
+            connector(options),
+            repo=options.repo,
+            mode=args.mode,
+            plan_file=args.plan,
+            merge_limit=args.merge_limit,
+            conflict_limit=args.conflict_limit,
+            apply=args.apply,
+            yes=args.yes,
+            as_json=args.json,
+            summary=args.summary,
+        )
+
+    p.set_defaults(func=command)

@@ -1,0 +1,63 @@
+"""`lbconsole demo`: the command line starts the simulator and hands the console its URL and clock.
+
+The console itself is replaced by a probe that looks at what it was given,
+while the simulator is still running: a real gateway over a real socket.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from lbconsole.cli import main
+from lbconsole.sim.state import DEFAULT_NOW
+
+
+@pytest.fixture
+def console(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """What `run_console` received, and what its gateway and clock said while the simulator ran."""
+    seen: dict[str, Any] = {}
+
+    def probe(**kwargs: Any) -> int:
+        seen.update(kwargs)
+        seen["queue"] = kwargs["gateway_factory"]().fetch_queue()
+        seen["now"] = kwargs["clock"]() if kwargs.get("clock") else None
+        return 0
+
+    monkeypatch.setattr("lbconsole.tui.run_console", probe)
+    return seen
+
+
+@pytest.mark.parametrize("argv", [["demo", "--read-only"], ["--read-only", "demo"], ["--demo", "--read-only"]])
+def test_the_demo_console_runs_on_the_simulator(console: dict[str, Any], argv: list[str]) -> None:
+    assert main(argv) == 0
+    github = console["settings"].github
+    assert (github.repo, github.write_interval_s) == ("acme/rocket", 0.0)
+    assert github.api_url.startswith("http://127.0.0.1:")
+    assert console["demo"] is True
+    assert console["read_only"] is True
+    assert console["queue"].repo == "acme/rocket"
+    assert len(console["queue"].pulls) == 40
+    assert abs(console["now"] - DEFAULT_NOW) < timedelta(minutes=10)  # the simulator's clock, not the wall's
+    assert console["config_path"] is None  # limits saved in the demo stay in the session
+
+
+def test_the_demo_saves_limits_only_to_an_explicit_config(console: dict[str, Any], tmp_path) -> None:
+    config = tmp_path / "demo.toml"
+    config.write_text("[limits]\nmerge = 2\n")
+    assert main(["demo", "--config", str(config)]) == 0
+    assert console["config_path"] == config
+    assert console["settings"].limits.merge == 2
+    assert console["read_only"] is False
+
+
+def test_the_demo_shows_config_problems_in_the_console_not_on_stderr(
+    console: dict[str, Any], tmp_path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text("[limits]\nmerge = -1\n")
+    assert main(["demo", "--config", str(config)]) == 0
+    assert any("limits.merge" in warning for warning in console["warnings"])
+    assert capsys.readouterr().err == ""
