@@ -1,19 +1,13 @@
 """The simulator's Starlette app: GitHub's REST routes, GraphQL, and /_sim/ admin.
 
-Every GitHub route goes through one wrapper that does what GitHub does
-around a request: authentication (any token, unless `/_sim/auth` pinned
-one), injected faults, rate limits (X-RateLimit-* headers on every answer;
-a 304 costs nothing; GraphQL costs 1 point per page of up to 100), ETags
-with `If-None-Match` -> 304, and request counting per route template.
+Every GitHub route goes through the request policy (`lbconsole.sim.policy`),
+which does what GitHub does around a request: authentication, faults, rate
+limits, ETags and request counting.
 """
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
-import random
-import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -25,25 +19,10 @@ from starlette.routing import Route
 
 from lbconsole.sim import gql, shapes
 from lbconsole.sim.actions import ActionsState, actions_routes
-from lbconsole.sim.http import (
-    DOCS,
-    Answer,
-    api_base,
-    check_repo,
-    error,
-    json_body,
-    paginate,
-    read_body,
-    request_json,
-    template_of,
-)
+from lbconsole.sim.http import Answer, Handler, error, json_body, paginate, request_json, template_of
+from lbconsole.sim.policy import Fault, RequestPolicy, rate_limit_overview
 from lbconsole.sim.scenarios import build
-from lbconsole.sim.state import Fault, SimError, SimState
-
-RATE_DOCS = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
-
-Handler = Callable[[Request, SimState, str], Response]
-"""A GitHub route: synchronous and short, it runs whole under the state's lock (see `Simulator.endpoint`)."""
+from lbconsole.sim.state import SimError, SimState
 
 
 def _ref_sha(state: SimState, ref: str) -> str:
@@ -129,7 +108,7 @@ def combined_status(request: Request, state: SimState, api: str) -> Response:
 
 
 def rate_limit(request: Request, state: SimState, api: str) -> Response:
-    return Answer(shapes.rate_limit(state))
+    return Answer(rate_limit_overview(state))
 
 
 def get_user(request: Request, state: SimState, api: str) -> Response:
@@ -248,135 +227,7 @@ class Simulator:
 
     def __init__(self, state: SimState) -> None:
         self.state = state
-        self.fault_rng = random.Random(state.seed)
-
-    # ------------------------------------------------------------ the wrapper
-    def _rate_headers(self, resource: str) -> dict[str, str]:
-        bucket = self.state.graphql if resource == "graphql" else self.state.core
-        return {
-            "X-RateLimit-Limit": str(bucket.limit),
-            "X-RateLimit-Remaining": str(bucket.remaining),
-            "X-RateLimit-Reset": str(bucket.reset),
-            "X-RateLimit-Used": str(bucket.used),
-            "X-RateLimit-Resource": resource,
-        }
-
-    def _authorized(self, request: Request) -> bool:
-        expected = self.state.auth_token
-        if expected is None:
-            return True
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        return scheme.lower() in ("bearer", "token") and token.strip() == expected
-
-    def _take_fault(self, method: str, template: str, path: str) -> Fault | None:
-        fault = self.state.fault
-        if fault is None or not fault.matches(method, template, path):
-            return None
-        if fault.count is not None:
-            fault.count -= 1
-            if fault.count <= 0:
-                self.state.fault = None
-        return fault
-
-    def _fault_response(self, fault: Fault, resource: str) -> Response | None:
-        state = self.state
-        headers = self._rate_headers(resource)
-        if fault.rate_limited:
-            reset = int(time.time()) + (fault.retry_after or 60)
-            headers.update({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)})
-            if fault.retry_after is not None:
-                headers["Retry-After"] = str(fault.retry_after)
-                message = (
-                    "You have exceeded a secondary rate limit. Please wait a few minutes before you "
-                    "try again. If you reach out to GitHub Support for help, please include the "
-                    "request ID 0000:0000:0000000:0000000:00000000."
-                )
-                docs = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"
-            else:
-                message = f"API rate limit exceeded for user ID {shapes.user_id(state.viewer)}."
-                docs = RATE_DOCS
-            if fault.retry_after is not None:  # a secondary limit: an HTTP error on every API
-                resp = error(fault.rate_limit_status, message, docs)
-            else:
-                resp = self._limit_answer(resource, message, fault.rate_limit_status, docs)
-            resp.headers.update(headers)
-            return resp
-        if fault.error_rate > 0 and self.fault_rng.random() < fault.error_rate:
-            text = {
-                500: "Server Error",
-                502: "Server Error",
-                503: "Service Unavailable",
-                504: "We couldn't respond to your request in time. Sorry about that.",
-            }.get(fault.error_status, "Server Error")
-            resp = error(fault.error_status, text)
-            resp.headers.update(headers)
-            return resp
-        return None
-
-    def _limit_answer(self, resource: str, message: str, status: int, docs: str = RATE_DOCS) -> Answer:
-        """An exhausted primary limit as GitHub answers it: GraphQL says 200 with RATE_LIMITED, REST an error."""
-        if resource == "graphql":
-            return Answer({"errors": [{"type": "RATE_LIMITED", "message": message}]})
-        return error(status, message, docs)
-
-    def endpoint(
-        self, method: str, template: str, handler: Handler, docs: str, resource: str = "core"
-    ) -> Callable[[Request], Awaitable[Response]]:
-        """Wrap `handler` in GitHub's request behaviour.
-
-        The body is read first; then the (synchronous, short) handler runs
-        whole under ``state.lock``, so tests and the admin API that change the
-        state from other threads never see (or cause) a half-made answer.
-        Nothing that holds the lock talks HTTP: the Actions worker calls back
-        into the simulator without it.
-        """
-        key = f"{method} {template}"
-
-        async def run(request: Request) -> Response:
-            state = self.state
-            with state.lock:
-                state.stats.total += 1
-                state.stats.by_route[key] = state.stats.by_route.get(key, 0) + 1
-                if not self._authorized(request):
-                    return error(401, "Bad credentials")
-                fault = self._take_fault(method, template, request.url.path)
-            if fault is not None and fault.latency_ms:
-                await asyncio.sleep(fault.latency_ms / 1000)
-            await read_body(request)
-            bucket = state.graphql if resource == "graphql" else state.core
-            with state.lock:
-                bucket.roll(time.time())
-                if fault is not None:
-                    faulted = self._fault_response(fault, resource)
-                    if faulted is not None:
-                        return faulted
-                if bucket.remaining <= 0:
-                    message = f"API rate limit exceeded for user ID {shapes.user_id(state.viewer)}."
-                    resp = self._limit_answer(resource, message, 403)
-                    resp.headers.update(self._rate_headers(resource))
-                    return resp
-                try:
-                    if "{owner}" in template:
-                        check_repo(state, request)
-                    response = handler(request, state, api_base(request))
-                except SimError as exc:
-                    response = error(exc.status, exc.message, f"{DOCS}/{docs}")
-                if method == "GET" and response.status_code == 200:
-                    etag = 'W/"' + hashlib.sha256(bytes(response.body)).hexdigest()[:40] + '"'
-                    response.headers["ETag"] = etag
-                    if request.headers.get("if-none-match") in (etag, etag[2:]):
-                        state.stats.not_modified += 1
-                        not_modified = Response(status_code=304, headers={"ETag": etag})
-                        not_modified.headers.update(self._rate_headers(resource))
-                        return not_modified
-                if template != "/rate_limit":
-                    bucket.used += 1
-                    state.stats.counted += 1
-                response.headers.update(self._rate_headers(resource))
-            return response
-
-        return run
+        self.policy = RequestPolicy(state)
 
     # ---------------------------------------------------------------- GraphQL
     def graphql(self, request: Request, state: SimState, api: str) -> Response:
@@ -514,7 +365,7 @@ class Simulator:
                 if name != "lock":
                     setattr(state, name, value)
             state.auth_token = token
-            self.fault_rng = random.Random(state.seed)
+            self.policy.reseed()
         ActionsState.of(state).reset()  # the state object is reused: drop the previous scenario's runs
 
     def app(self) -> Starlette:
@@ -522,11 +373,15 @@ class Simulator:
         routes = []
         for method, path, handler, docs in REST_ROUTES:
             template = template_of(path)
-            routes.append(Route(path, self.endpoint(method, template, handler, docs), methods=[method]))
+            routes.append(Route(path, self.policy.endpoint(method, template, handler, docs), methods=[method]))
         routes.append(
-            Route("/graphql", self.endpoint("POST", "/graphql", self.graphql, "graphql", "graphql"), methods=["POST"])
+            Route(
+                "/graphql",
+                self.policy.endpoint("POST", "/graphql", self.graphql, "graphql", "graphql"),
+                methods=["POST"],
+            )
         )
-        routes += actions_routes(lambda: self.state, wrap=self.endpoint)  # before the admin catch-all
+        routes += actions_routes(lambda: self.state, wrap=self.policy.endpoint)  # before the admin catch-all
         routes.append(Route("/_sim/{rest:path}", self.admin, methods=["GET", "POST", "PATCH", "DELETE"]))
         app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
         app.state.simulator = self

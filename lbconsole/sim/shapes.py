@@ -9,44 +9,25 @@ client cannot tell the simulator from api.github.com by the shape alone.
 from __future__ import annotations
 
 import base64
-import zlib
-from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from lbconsole.core.times import iso_z
-from lbconsole.sim.state import (
+from lbconsole.sim.ids import WEB, node_id, ts, user_id
+from lbconsole.sim.state import SimState
+from lbconsole.sim.state.model import (
     SimCheckRun,
     SimComment,
     SimFile,
     SimLabel,
     SimPull,
     SimReview,
-    SimState,
     SimStatus,
     blob_sha,
 )
 
-WEB = "https://github.com"
-"""Where GitHub puts HTML URLs."""
+__all__ = ["WEB", "node_id", "ts", "user_id"]  # re-exported: the routes name them through this module
 
-BOT_IDS = {"dependabot[bot]": 49699333, "renovate[bot]": 29139614, "github-actions[bot]": 41898282}
 ASSOCIATIONS = {"mlindqvist": "OWNER", "priya-raman": "MEMBER", "tkowalczyk": "MEMBER"}
-
-
-def ts(value: datetime | None) -> str | None:
-    """GitHub's timestamp format: ISO 8601, UTC, whole seconds, `Z`."""
-    return None if value is None else iso_z(value)
-
-
-def user_id(login: str) -> int:
-    """A stable numeric id for a login."""
-    return BOT_IDS.get(login) or 1000000 + zlib.crc32(login.encode()) % 90000000
-
-
-def node_id(prefix: str, number: int) -> str:
-    """A GitHub-looking global node id."""
-    return prefix + "_" + base64.b64encode(f"0:{number}".encode()).decode().rstrip("=")
 
 
 def user(api: str, login: str, *, org: bool = False) -> dict[str, Any]:
@@ -551,29 +532,4 @@ def check_run(state: SimState, api: str, run: SimCheckRun, p: SimPull | None) ->
         "check_suite": {"id": 9000000 + run.id // 10},
         "app": app,
         "pull_requests": prs,
-    }
-
-
-def rate_limit(state: SimState) -> dict[str, Any]:
-    """A `rate-limit-overview`."""
-
-    def one(limit: int, used: int, reset: int) -> dict[str, int]:
-        return {"limit": limit, "used": used, "remaining": max(limit - used, 0), "reset": reset}
-
-    reset = state.core.reset
-    core = one(state.core.limit, state.core.used, reset)
-    return {
-        "resources": {
-            "core": core,
-            "graphql": one(state.graphql.limit, state.graphql.used, state.graphql.reset),
-            "search": one(30, 0, reset),
-            "code_search": one(10, 0, reset),
-            "integration_manifest": one(5000, 0, reset),
-            "source_import": one(100, 0, reset),
-            "dependency_snapshots": one(100, 0, reset),
-            "code_scanning_upload": one(1000, 0, reset),
-            "actions_runner_registration": one(10000, 0, reset),
-            "scim": one(15000, 0, reset),
-        },
-        "rate": core,
     }
