@@ -71,7 +71,8 @@ def list_pulls(request: Request, state: SimState, api: str) -> Response:
 
 
 def get_pull(request: Request, state: SimState, api: str) -> Response:
-    return Answer(shapes.pull(state, api, state.pull(request.path_params["number"])))
+    pull = state.pull(request.path_params["number"])
+    return Answer(shapes.pull(state, api, pull, repo=shapes.repository(state, api)))
 
 
 def list_files(request: Request, state: SimState, api: str) -> Response:
