@@ -15,10 +15,12 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
 
 from lbconsole.sim import gql, shapes
-from lbconsole.sim.actions import ActionsState, actions_routes
+from lbconsole.sim.actions import ActionsState
+from lbconsole.sim.actions import admin as actions_admin
+from lbconsole.sim.actions.routes import github_routes as actions_github_routes
 from lbconsole.sim.http import Answer, Handler, error, json_body, paginate, request_json, template_of
 from lbconsole.sim.policy import Fault, RequestPolicy, rate_limit_overview
 from lbconsole.sim.scenarios import build
@@ -371,7 +373,7 @@ class Simulator:
 
     def app(self) -> Starlette:
         """The ASGI app."""
-        routes = []
+        routes: list[BaseRoute] = []
         for method, path, handler, docs in REST_ROUTES:
             template = template_of(path)
             routes.append(Route(path, self.policy.endpoint(method, template, handler, docs), methods=[method]))
@@ -382,7 +384,8 @@ class Simulator:
                 methods=["POST"],
             )
         )
-        routes += actions_routes(lambda: self.state, wrap=self.policy.endpoint)  # before the admin catch-all
+        routes += actions_github_routes(self.policy.endpoint)
+        routes.append(Mount("/_sim/actions", routes=actions_admin.admin_routes(lambda: self.state)))  # before /_sim/
         routes.append(Route("/_sim/{rest:path}", self.admin, methods=["GET", "POST", "PATCH", "DELETE"]))
         app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
         app.state.simulator = self
