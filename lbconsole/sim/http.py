@@ -1,22 +1,38 @@
-"""Request and response helpers shared by the simulator's GitHub routes and its Actions routes.
+"""Request and response helpers shared by the simulator's GitHub routes, its Actions routes and its admin API.
 
-Both route sets answer in GitHub's shapes (compact JSON, GitHub's error body,
-``Link`` pagination, 404 for another repository), so the helpers live here
-once instead of drifting apart in two copies.
+Every route set answers in GitHub's shapes (compact JSON, GitHub's error
+body, ``Link`` pagination, 404 for another repository) and reads the token
+and the body the same way, so the helpers live here once instead of
+drifting apart in several copies.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from lbconsole.sim.state import SimError, SimState
+from lbconsole.sim.state.model import SimError
+
+if TYPE_CHECKING:
+    from lbconsole.sim.state import SimState
 
 DOCS = "https://docs.github.com/rest"
+ACTIONS_DOCS = f"{DOCS}/actions"
+
+Handler = Callable[[Request, "SimState", str], Response]
+"""A GitHub route: (request, state, the simulator's base URL) -> answer.
+
+Synchronous and short: the request policy runs it whole under the state's lock.
+"""
+Endpoint = Callable[[Request], Awaitable[Response]]
+"""A Starlette endpoint."""
+Wrap = Callable[[str, str, Handler, str], Endpoint]
+"""Turns (method, route template, handler, docs anchor) into an endpoint: the request policy."""
 
 _BODY = "lbconsole.sim.body"
 """Scope key of a request body read ahead by `read_body` (so handlers can stay synchronous)."""
@@ -69,6 +85,14 @@ def paginate(request: Request, items: list[Any], *, default: int = 30) -> tuple[
     if page > 1:
         links.append(link(1, "first"))
     return chunk, ({"Link": ", ".join(links)} if links else {})
+
+
+def bearer_token(request: Request) -> str | None:
+    """The token of an ``Authorization: Bearer|token <token>`` header (stripped); None for another scheme."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() not in ("bearer", "token"):
+        return None
+    return token.strip()
 
 
 def template_of(path: str) -> str:

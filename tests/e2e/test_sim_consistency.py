@@ -13,7 +13,8 @@ from lbconsole.core import settings as core_settings
 from lbconsole.core.settings import GithubSettings
 from lbconsole.errors import RateLimited
 from lbconsole.github.client import GitHubClient
-from lbconsole.sim import SimHandle, actions, shapes
+from lbconsole.sim import SimHandle, shapes
+from lbconsole.sim.actions import routes as actions
 from lbconsole.sim.shapes import node_id
 
 REPO = "/repos/acme/rocket"

@@ -83,7 +83,7 @@ def test_schema_file_is_a_subset_not_a_copy() -> None:
 
 def test_fast_path_answers_like_graphql_core(monkeypatch: pytest.MonkeyPatch) -> None:
     from lbconsole.github.queries import OPEN_PULLS
-    from lbconsole.sim import gql
+    from lbconsole.sim.gql import execution as gql
     from lbconsole.sim.scenarios import build
 
     state = build("demo")

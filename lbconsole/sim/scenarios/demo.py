@@ -1,120 +1,25 @@
-"""Scenarios: the repositories the simulator can be reset to.
+"""The demo repository's data: its base branch and its 40 open pull requests.
 
-`demo` is a hand-written acme/rocket with 40 open pull requests in which
-every orchestrator mode has real work and every batch limit binds: ready
-PRs (human-approved and trusted-bot dependency bumps), PRs behind the base
-branch, conflicting ones, drafts, blocking labels, failing checks, changes
-requested, pending mergeability, security PRs (one with a leaked token in a
-fixture, one adding a `pull_request_target` workflow, a Dependabot security
-update), and PRs that share files so that merging one makes others DIRTY.
+A hand-written acme/rocket in which every orchestrator mode has real work
+and every batch limit binds: ready PRs (human-approved and trusted-bot
+dependency bumps), PRs behind the base branch, conflicting ones, drafts,
+blocking labels, failing checks, changes requested, pending mergeability,
+security PRs (one with a leaked token in a fixture, one adding a
+`pull_request_target` workflow, a Dependabot security update), and PRs that
+share files so that merging one makes others DIRTY.
 
-`scale:N` generates N PRs with similar proportions from the seed, for
-benchmarks (5,000 PRs build in well under a second).
+Only data: the builders (`lbconsole.sim.scenarios.builders`) turn it into a
+`SimState`, and the snapshots render it, so any change here shows there.
 """
 
 from __future__ import annotations
 
 import json
-import random
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
-from lbconsole.sim.state import (
-    CONFLICTING,
-    MERGEABLE,
-    UNKNOWN,
-    SimFile,
-    SimPull,
-    SimReview,
-    SimState,
-    fake_sha,
-)
+from lbconsole.sim.scenarios.specs import Spec, added_file, dependabot_body, lockfile, modified, package_json
 
-MAINTAINERS = ("mlindqvist", "priya-raman", "tkowalczyk")
-"""Reviewers who approve or request changes."""
-
-ALL_PASS = {"ci/test": "success", "ci/lint": "success", "build": "success"}
-
-
-def hunk(
-    added: list[str],
-    removed: list[str] | None = None,
-    *,
-    start: int = 12,
-    context: tuple[str, ...] = ("", ""),
-    header: str = "",
-) -> tuple[str, int, int]:
-    """One unified-diff hunk; returns (patch, additions, deletions)."""
-    removed = removed or []
-    before, after = context
-    old_len = len(removed) + 2
-    new_len = len(added) + 2
-    lines = [f"@@ -{start},{old_len} +{start},{new_len} @@{(' ' + header) if header else ''}", f" {before}"]
-    lines += [f"-{line}" for line in removed]
-    lines += [f"+{line}" for line in added]
-    lines.append(f" {after}")
-    return "\n".join(lines), len(added), len(removed)
-
-
-def modified(path: str, added: list[str], removed: list[str] | None = None, **kw: object) -> SimFile:
-    """A modified file with one hunk."""
-    patch, adds, dels = hunk(added, removed, **kw)  # type: ignore[arg-type]
-    return SimFile(path, "modified", patch, adds, dels)
-
-
-def added_file(path: str, text: str) -> SimFile:
-    """A new file; its patch adds every line."""
-    lines = text.rstrip("\n").split("\n")
-    patch = f"@@ -0,0 +1,{len(lines)} @@\n" + "\n".join(f"+{line}" for line in lines)
-    return SimFile(path, "added", patch, len(lines), 0, content=text.encode())
-
-
-def lockfile(package: str, old: str, new: str) -> SimFile:
-    """A package-lock.json change bumping `package`."""
-    return modified(
-        "package-lock.json",
-        [
-            f'      "version": "{new}",',
-            f'      "resolved": "https://registry.npmjs.org/{package}/-/{package}-{new}.tgz",',
-        ],
-        [
-            f'      "version": "{old}",',
-            f'      "resolved": "https://registry.npmjs.org/{package}/-/{package}-{old}.tgz",',
-        ],
-        start=1041,
-        context=(f'    "node_modules/{package}": {{', '      "dev": false'),
-    )
-
-
-def package_json(package: str, old: str, new: str) -> SimFile:
-    """A package.json change bumping `package`."""
-    return modified(
-        "package.json",
-        [f'    "{package}": "^{new}",'],
-        [f'    "{package}": "^{old}",'],
-        start=18,
-        context=('  "dependencies": {', '    "zod": "^3.23.8"'),
-    )
-
-
-def dependabot_body(package: str, old: str, new: str, ecosystem: str, extra: str = "") -> str:
-    """A Dependabot pull request body."""
-    return (
-        f"Bumps [{package}](https://github.com/{package}/{package}) from {old} to {new}.\n"
-        f"{extra}"
-        "<details>\n<summary>Release notes</summary>\n\n"
-        f'<p><em>Sourced from <a href="https://github.com/{package}/{package}/releases">{package}\'s '
-        "releases</a>.</em></p>\n"
-        f"<blockquote><h2>{new}</h2><ul><li>Bug fixes and performance improvements</li></ul></blockquote>\n"
-        "</details>\n\n"
-        f"[![Dependabot compatibility score](https://dependabot-badges.githubapp.com/badges/compatibility_score"
-        f"?dependency-name={package}&package-manager={ecosystem}&previous-version={old}&new-version={new})]"
-        "(https://docs.github.com/en/github/managing-security-vulnerabilities/about-dependabot-security-"
-        "updates#about-compatibility-scores)\n\n"
-        "Dependabot will resolve any conflicts with this PR as long as you don't alter it yourself. "
-        "You can also trigger a rebase manually by commenting `@dependabot rebase`.\n"
-    )
-
+DEMO_REPO = "acme/rocket"
+"""The demo repository's `owner/name` (every scenario simulates it)."""
 
 GH_TOKEN_FIXTURE = "ghp_" + "R7tK2mQ9vX4bN8cL1pZ6wY3hJ5sD0fG2aE7u"
 AWS_KEY_FIXTURE = "AKIA" + "Z3MHQ4WL7XRT2P6N"
@@ -187,31 +92,6 @@ BASE_FILES: dict[str, str] = {
     "src/rocket/engine.py": '"""Main engine control."""\n\nMAX_THRUST_KN = 845.0\n',
     "src/rocket/api/routes.py": '"""HTTP routes of mission control."""\n',
 }
-
-
-@dataclass
-class Spec:
-    """One demo pull request, before it becomes a SimPull."""
-
-    title: str
-    author: str
-    branch: str
-    files: list[SimFile]
-    kind: str = "ready"
-    """ready, behind, conflict, unknown, draft, failing, changes, pending, unreviewed."""
-    labels: list[str] = field(default_factory=list)
-    body: str = ""
-    age_days: float = 5.0
-    idle_days: float | None = None
-    """Days since the last update (default: a fraction of the age)."""
-    failing: tuple[str, ...] = ("ci/test",)
-    review: str | None = "APPROVED"
-    """APPROVED, CHANGES_REQUESTED or None (no review)."""
-    comments: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _bot(name: str) -> bool:
-    return name.endswith("[bot]")
 
 
 def demo_specs() -> list[Spec]:
@@ -776,170 +656,3 @@ def demo_specs() -> list[Spec]:
             age_days=0.8,
         ),
     ]
-
-
-def _build(state: SimState, spec: Spec, number: int, now: datetime, old_base: str, rng: random.Random) -> None:
-    created = now - timedelta(days=spec.age_days)
-    idle = spec.idle_days if spec.idle_days is not None else spec.age_days * 0.3
-    updated = max(created, now - timedelta(days=idle))
-    head = fake_sha(rng)
-    kind = spec.kind
-    pull = SimPull(
-        number=number,
-        title=spec.title,
-        author=spec.author,
-        author_is_bot=_bot(spec.author),
-        head_sha=head,
-        base_sha=old_base if kind == "behind" else state.base_sha,
-        created_at=created,
-        updated_at=updated,
-        body=spec.body,
-        labels=list(spec.labels),
-        draft=kind == "draft",
-        head_ref=spec.branch,
-        files=spec.files,
-        mergeable={"conflict": CONFLICTING, "unknown": UNKNOWN}.get(kind, MERGEABLE),
-        review_decision=spec.review,
-        commits=1 + int(rng.random() * 4),
-    )
-    if kind == "failing":
-        checks = {name: ("failure" if name in spec.failing else "success") for name in ALL_PASS}
-    elif kind == "pending":
-        checks = {"ci/test": "pending", "ci/lint": "success", "build": "pending"}
-    else:
-        checks = dict(ALL_PASS)
-    state.add_pull(pull, checks)
-    if spec.review is not None:
-        reviewer = MAINTAINERS[number % len(MAINTAINERS)]
-        if reviewer == spec.author:
-            reviewer = MAINTAINERS[(number + 1) % len(MAINTAINERS)]
-        body = "LGTM" if spec.review == "APPROVED" else "A few things to address before this can land."
-        pull.reviews.append(SimReview(state.next_id(), reviewer, spec.review, body, head, updated - timedelta(hours=1)))
-    for user, text in spec.comments:
-        comment = state.add_comment(number, text, user)
-        comment.created_at = comment.updated_at = updated - timedelta(minutes=30)
-    pull.updated_at = updated
-
-
-def _base(state: SimState, rng: random.Random) -> str:
-    """Give the base branch some history; returns an older base SHA (for BEHIND PRs)."""
-    old = fake_sha(rng)
-    state.base_history = [fake_sha(rng), old, state.base_sha]
-    state.base_files = {path: text.encode() for path, text in BASE_FILES.items()}
-    return old
-
-
-def build_demo(seed: int = 0, now: datetime | None = None) -> SimState:
-    """The demo repository acme/rocket with 40 open pull requests."""
-    state = SimState("acme", "rocket", seed=seed, now=now)
-    rng = state.rng
-    anchor = state.clock.anchor
-    old_base = _base(state, rng)
-    specs = sorted(demo_specs(), key=lambda spec: -spec.age_days)  # numbers grow with creation time
-    for i, spec in enumerate(specs):
-        _build(state, spec, 1201 + i * 2 - (i // 3), anchor, old_base, rng)
-    state.version = 0
-    return state
-
-
-SCALE_KINDS: tuple[tuple[str, float], ...] = (
-    ("ready", 0.30),
-    ("behind", 0.10),
-    ("conflict", 0.08),
-    ("unknown", 0.05),
-    ("draft", 0.05),
-    ("blocked", 0.05),
-    ("failing", 0.08),
-    ("changes", 0.05),
-    ("pending", 0.04),
-    ("unreviewed", 0.20),
-)
-
-SCALE_TEMPLATES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    # (title, branch prefix, label, authors)
-    ("Bump {pkg} from 1.{a}.0 to 1.{b}.0", "dependabot/pip/", "dependencies", ("dependabot[bot]",)),
-    ("chore(deps): update dependency {pkg} to v{b}", "renovate/", "dependencies", ("renovate[bot]",)),
-    ("fix: {area} crashes on empty input", "fix/", "bug", ("dkowalski", "fatima-z", "bmartinez")),
-    ("feat({area}): support {pkg} profiles", "feat/", "enhancement", ("hiro-t", "chloe-dev", "ivana-p")),
-    ("feat: {area} dashboard widgets", "feature/", "", ("chloe-dev", "jlee")),
-    ("docs: explain {area} configuration", "docs/", "documentation", ("priya-raman", "jlee")),
-    ("refactor: simplify {area} internals", "refactor/", "", ("tkowalczyk", "gwen-ops")),
-    ("security: validate {area} input (CVE-2026-{cve})", "fix/", "security", ("alice-chen",)),
-)
-SCALE_WEIGHTS = (0.12, 0.06, 0.15, 0.18, 0.12, 0.08, 0.09, 0.05)
-AREAS = ("telemetry", "guidance", "engine", "api", "cli", "auth", "uploads", "countdown", "sensors", "ui")
-PACKAGES = ("requests", "numpy", "pydantic", "httpx", "rich", "orjson", "attrs", "boto3", "click", "yarl")
-
-
-def build_scale(n: int, seed: int = 0, now: datetime | None = None) -> SimState:
-    """`n` generated pull requests with the demo's proportions (fast: no per-PR I/O)."""
-    state = SimState("acme", "rocket", seed=seed, now=now)
-    rng = state.rng
-    anchor = state.clock.anchor
-    old_base = _base(state, rng)
-    kinds = [k for k, _ in SCALE_KINDS]
-    kind_weights = [w for _, w in SCALE_KINDS]
-    hot_paths = [f"src/rocket/{area}/__init__.py" for area in AREAS]
-    for number in range(1, n + 1):
-        kind = rng.choices(kinds, kind_weights)[0]
-        title_t, prefix, label, authors = rng.choices(SCALE_TEMPLATES, SCALE_WEIGHTS)[0]
-        area, pkg = rng.choice(AREAS), rng.choice(PACKAGES)
-        title = title_t.format(
-            area=area, pkg=pkg, a=rng.randint(0, 9), b=rng.randint(10, 20), cve=rng.randint(1000, 9999)
-        )
-        author = rng.choice(authors)
-        bot = _bot(author)
-        if kind == "blocked":
-            labels = [label, rng.choice(("wip", "do-not-merge"))] if label else ["wip"]
-        else:
-            labels = [label] if label else []
-        if bot:
-            path = "requirements.txt"
-            files = [modified(path, [f"{pkg}==1.{number % 20}.0"], [f"{pkg}==1.0.0"], start=1)]
-        elif label == "documentation":
-            files = [modified(f"docs/{area}.md", [f"The {area} section, revised (#{number})."], start=3)]
-        else:
-            path = rng.choice(hot_paths) if rng.random() < 0.3 else f"src/rocket/{area}/m{number}.py"
-            added = [f"def handler_{number}(event):", "    return event"]
-            if rng.random() < 0.02:
-                added.append(f'TOKEN = "ghp_{fake_sha(rng)[:36]}"')
-            files = [modified(path, added, start=rng.randint(1, 200))]
-        age = rng.uniform(0.1, 90.0)
-        spec = Spec(
-            title,
-            author,
-            f"{prefix}{area}-{number}",
-            files,
-            kind=kind,
-            labels=labels,
-            age_days=age,
-            idle_days=rng.uniform(0, age),
-            review=("CHANGES_REQUESTED" if kind == "changes" else None if bot or kind == "unreviewed" else "APPROVED"),
-            failing=("ci/test",) if rng.random() < 0.7 else ("ci/lint", "build"),
-        )
-        _build(state, spec, number, anchor, old_base, rng)
-    state.version = 0
-    return state
-
-
-def build(scenario: str, seed: int = 0, now: datetime | None = None) -> SimState:
-    """The state for `scenario`: `demo`, `scale:N` or `empty`.
-
-    Raises:
-        ValueError: for an unknown scenario name.
-    """
-    if scenario == "demo":
-        return build_demo(seed, now)
-    if scenario == "empty":
-        state = SimState(seed=seed, now=now)
-        _base(state, state.rng)
-        return state
-    if scenario.startswith("scale:"):
-        try:
-            n = int(scenario.split(":", 1)[1])
-        except ValueError:
-            raise ValueError(f"bad scenario {scenario!r}: expected scale:N") from None
-        if n < 0:
-            raise ValueError(f"bad scenario {scenario!r}: N must be >= 0")
-        return build_scale(n, seed, now)
-    raise ValueError(f"unknown scenario {scenario!r} (known: demo, scale:N, empty)")

@@ -1,0 +1,10 @@
+"""The simulator's GraphQL endpoint: GitHub's schema (a subset) over the simulator's state.
+
+`execution` runs a request (`execute`) against the schema in
+`schema.graphql`; `resolvers` is the value tree a query walks, `pages` the
+connections' pagination and `errors` GitHub's error shapes.
+"""
+
+from lbconsole.sim.gql.execution import execute, schema
+
+__all__ = ["execute", "schema"]

@@ -1,0 +1,212 @@
+"""The records a simulated repository is made of, and the small facts they share.
+
+Pull requests, their files, reviews, comments, labels, commit statuses and
+check runs are plain dataclasses here; what happens to them (merging,
+checks concluding, labels added) is `SimState`'s business. `SimError` is
+how any part of the simulator refuses a request with GitHub's status and
+message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+DEFAULT_NOW = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
+"""The instant a scenario is anchored at unless `reset(now=...)` says otherwise."""
+
+MERGEABLE = "MERGEABLE"
+CONFLICTING = "CONFLICTING"
+UNKNOWN = "UNKNOWN"
+
+
+class SimError(Exception):
+    """A request the simulated GitHub refuses, with GitHub's status and message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def fake_sha(rng: random.Random) -> str:
+    """A 40-hex commit SHA drawn from `rng`."""
+    return f"{rng.getrandbits(160):040x}"
+
+
+def blob_sha(content: bytes) -> str:
+    """Git's blob SHA-1 of `content` (what GitHub reports as a file's `sha`)."""
+    return hashlib.sha1(b"blob %d\0" % len(content) + content, usedforsecurity=False).hexdigest()
+
+
+class SimClock:
+    """Sim time: a fixed anchor plus the real time elapsed since the anchor was set."""
+
+    def __init__(self, anchor: datetime = DEFAULT_NOW) -> None:
+        self.anchor = anchor
+        self._started = time.monotonic()
+        self.offset = 0.0
+        """Extra seconds added by `advance` (tests move time without sleeping)."""
+
+    def now(self) -> datetime:
+        """The current sim time (UTC)."""
+        return self.anchor + timedelta(seconds=time.monotonic() - self._started + self.offset)
+
+    def advance(self, seconds: float) -> None:
+        """Move sim time forward without waiting."""
+        self.offset += seconds
+
+
+@dataclass(slots=True)
+class SimFile:
+    """One changed file of a pull request."""
+
+    filename: str
+    status: str = "modified"
+    """added, removed, modified, renamed..."""
+    patch: str | None = None
+    additions: int = 0
+    deletions: int = 0
+    content: bytes | None = None
+    """The file's full content at the PR's head (None: derive from the patch)."""
+
+    def head_content(self) -> bytes | None:
+        """Content at the head commit: explicit, or the patch's context and added lines."""
+        if self.status == "removed":
+            return None
+        if self.content is not None:
+            return self.content
+        lines = []
+        for line in (self.patch or "").splitlines():
+            if line.startswith("@@") or line.startswith("-"):
+                continue
+            lines.append(line[1:] if line[:1] in "+ " else line)
+        return ("\n".join(lines) + "\n").encode()
+
+
+@dataclass(slots=True)
+class SimCheckRun:
+    """A check run on one commit (GitHub Actions job)."""
+
+    id: int
+    name: str
+    head_sha: str
+    status: str = "completed"
+    """queued, in_progress, completed."""
+    conclusion: str | None = "success"
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    resolves_at: datetime | None = None
+    """While pending: the sim time at which it completes with `resolves_to`."""
+    resolves_to: str = "success"
+
+
+@dataclass(slots=True)
+class SimStatus:
+    """A commit status (the Statuses API)."""
+
+    id: int
+    sha: str
+    context: str
+    state: str
+    """error, failure, pending, success."""
+    description: str | None
+    target_url: str | None
+    created_at: datetime
+    updated_at: datetime
+    creator: str = "lbconsole-bot"
+
+
+@dataclass(slots=True)
+class SimReview:
+    """A submitted pull request review."""
+
+    id: int
+    user: str
+    state: str
+    """APPROVED, CHANGES_REQUESTED, COMMENTED."""
+    body: str
+    commit_id: str
+    submitted_at: datetime
+
+
+@dataclass(slots=True)
+class SimComment:
+    """An issue comment."""
+
+    id: int
+    issue: int
+    body: str
+    user: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(slots=True)
+class SimLabel:
+    """A repository label."""
+
+    id: int
+    name: str
+    color: str
+    description: str | None = None
+
+
+@dataclass(slots=True)
+class SimPull:
+    """Everything the simulator knows about one pull request."""
+
+    number: int
+    title: str
+    author: str
+    head_sha: str
+    base_sha: str
+    """The base commit the head branch contains (behind when it is not the branch tip)."""
+    created_at: datetime
+    updated_at: datetime
+    body: str = ""
+    author_is_bot: bool = False
+    labels: list[str] = field(default_factory=list)
+    draft: bool = False
+    head_ref: str = ""
+    base_ref: str = "main"
+    files: list[SimFile] = field(default_factory=list)
+    mergeable: str = MERGEABLE
+    """MERGEABLE, CONFLICTING or UNKNOWN (GitHub's `MergeableState`)."""
+    review_decision: str | None = None
+    """APPROVED, CHANGES_REQUESTED, REVIEW_REQUIRED or None."""
+    reviews: list[SimReview] = field(default_factory=list)
+    state: str = "open"
+    merged: bool = False
+    merged_at: datetime | None = None
+    merged_by: str | None = None
+    merge_commit_sha: str | None = None
+    closed_at: datetime | None = None
+    commits: int = 1
+
+    @property
+    def additions(self) -> int:
+        """Lines added over every file."""
+        return sum(f.additions for f in self.files)
+
+    @property
+    def deletions(self) -> int:
+        """Lines deleted over every file."""
+        return sum(f.deletions for f in self.files)
+
+    @property
+    def paths(self) -> set[str]:
+        """Paths of every changed file."""
+        return {f.filename for f in self.files}
+
+
+@dataclass(slots=True)
+class Protection:
+    """Branch protection of the default branch."""
+
+    strict: bool = True
+    """Require branches to be up to date before merging."""
+    required_checks: tuple[str, ...] = ("ci/test", "ci/lint")
