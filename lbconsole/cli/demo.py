@@ -15,12 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lbconsole.cli.context import Context, make_gateway
+from lbconsole.sim.scenarios import DEMO_REPO
 
 if TYPE_CHECKING:
     from lbconsole.core.settings import Settings
-
-DEMO_REPO = "acme/rocket"
-"""The repository of the simulator's `demo` scenario."""
 
 DEMO_SCENARIO = "demo"
 

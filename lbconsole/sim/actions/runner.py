@@ -21,8 +21,9 @@ from lbconsole.config.schema import SECTIONS
 from lbconsole.core import planner
 from lbconsole.core.plan import Plan
 from lbconsole.core.settings import GithubSettings, Settings
-from lbconsole.engine.executor import RunReport, execute, format_summary_table
 from lbconsole.engine.logbus import LogBus, LogRecord
+from lbconsole.engine.outcomes import RunReport, format_summary_table
+from lbconsole.engine.run import run_plan
 from lbconsole.github.gateway import GitHubGateway
 from lbconsole.output import plan_text
 from lbconsole.sim.actions.model import JobContext, JobLog, SimRun, Work
@@ -140,8 +141,12 @@ class _OrchestratorJob:
 
 
 def _run_plan(planned: Plan, gateway: GitHubGateway, settings: Settings, bus: LogBus, *, apply: bool) -> RunReport:
-    """Execute the plan with the engine, as `lbconsole run` does (no pacing: the simulator needs none)."""
-    return execute(planned, gateway, settings=settings, bus=bus, apply=apply, sleep=_no_sleep)
+    """Run the plan through the engine's one entry point, as `lbconsole run` does.
+
+    No state directory: a run inside the simulator keeps no audit log and takes no lock (the
+    workflow's concurrency group serialises runs), and needs no pacing.
+    """
+    return run_plan(planned, gateway, settings=settings, bus=bus, apply=apply, sleep=_no_sleep)
 
 
 def _no_sleep(_seconds: float) -> None:
