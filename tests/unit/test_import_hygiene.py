@@ -20,7 +20,7 @@ def _top(modules: set[str]) -> set[str]:
     return {m.split(".")[0] for m in modules}
 
 
-@pytest.mark.parametrize("package", ["core", "config", "engine", "github"])
+@pytest.mark.parametrize("package", ["core", "config", "engine", "github", "workflow"])
 def test_headless_packages_never_import_textual(package):
     import importlib
     import pkgutil
