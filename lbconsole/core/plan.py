@@ -25,7 +25,7 @@ ACTION_KINDS: tuple[str, ...] = (
     "label",
     "report",
 )
-"""Every action kind, in the order a plan executes them."""
+"""Every action kind (the order of a plan's `summary`; the planner lists batches in `planner.BATCHES` order)."""
 
 
 @dataclass(frozen=True, slots=True)
