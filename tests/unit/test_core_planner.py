@@ -175,9 +175,9 @@ def test_unknown_mode_is_refused():
     ("data", "message"),
     [
         ({"schema": "other/1"}, "unsupported plan schema"),
-        ({"schema": "lbconsole.plan/1", "repo": "a/b"}, "malformed plan"),
+        ({"schema": "lbconsole.plan/1", "repo": "a/b"}, "mode: is missing"),  # every field is named now
         ({"schema": "lbconsole.plan/1", "repo": "a/b", "mode": "auto", "generated_at": "2026-11-23T12:00:00Z",
-          "limits": {"merge": 5}, "actions": [{"kind": "merge", "pr": 1}]}, "needs 'pr' and 'head_sha'"),
+          "limits": {"merge": 5}, "actions": [{"kind": "merge", "pr": 1}]}, "actions\\[0\\].head_sha: is missing"),
         ({"schema": "lbconsole.plan/1", "repo": "a/b", "mode": "auto", "generated_at": "2026-11-23T12:00:00Z",
           "limits": {}, "actions": [{"kind": "explode"}]}, "unknown action kind"),
     ],
