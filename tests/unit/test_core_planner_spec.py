@@ -181,3 +181,24 @@ def test_the_conflict_batch_is_listed_in_priority_order_not_by_kind():
 def test_docs_only_changes_include_every_markdown_and_rest_extension(name):
     pr = ready_pr(1, title="Tidy up", head_ref="tidy", changed_files=(name, "index.md"))
     assert classify(pr, DEFAULT_CATEGORIES).category == "docs"
+
+
+def test_the_demo_with_the_base_advanced_plans_no_action_that_another_makes_stale():
+    """The hourly auto run of the issue: behind security PRs get scan, label and update, in that order."""
+    from lbconsole.core.models import Queue
+    from lbconsole.sim.scenarios import build
+    from lbconsole.sim.state import core_pull
+
+    state = build("demo", 0)
+    state.advance_base()
+    state.clock.advance(600)  # mergeability settles: every open PR is BEHIND
+    pulls = tuple(core_pull(state, p.number) for p in state.open_pulls())
+    p = plan(Queue("acme/rocket", pulls, state.now()), "auto", SETTINGS, state.now())
+    updated = [a.pr for a in p.actions if a.kind == "update_branch"]
+    assert updated
+    position = {a.pr: i for i, a in enumerate(p.actions) if a.kind == "update_branch"}
+    for i, a in enumerate(p.actions):
+        if a.pr in position:
+            assert i <= position[a.pr], f"{a.kind} on #{a.pr} after its update_branch"
+    both = {a.pr for a in p.actions if a.kind in ("security_scan", "label")} & set(updated)
+    assert both  # the case the issue measured: scan/label and update on the same PR
