@@ -35,6 +35,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from lbconsole.core.analysis import Analysis, analyze
+from lbconsole.core.gate import merge_refusal
 from lbconsole.core.models import Mergeable, MergeState, Queue, ScanState
 from lbconsole.core.orchestrator import NEEDS_REBASE, STALE
 from lbconsole.core.plan import Action, Plan, Skipped
@@ -126,7 +127,7 @@ def _merge(b: _Builder, a: Analysis) -> None:
         return
     scan = a.pr.scan
     if scan is ScanState.FAILURE:
-        b.why(a, f"held: the built-in scan found something to review at this head ({_short(a.pr.head_sha)})")
+        b.why(a, merge_refusal(scan, a.pr.head_sha) or "")
         return
     limit = b.settings.limits.merge
     if b.used["merge"] >= limit:

@@ -203,6 +203,22 @@ def scan_state_of(state: str | None) -> ScanState:
     return _enum(ScanState, value, null=ScanState.NONE, unknown=ScanState.ERROR)
 
 
+def scan_state_from_rest(data: Any, context: str) -> ScanState:
+    """The state of `context` in a REST `combined-commit-status` body; NONE when it is not there.
+
+    Raises:
+        GatewayError: the body is not a combined status.
+    """
+    node = _Node(data, "a combined commit status")
+    latest: _Node | None = None
+    for status in node.nodes("statuses"):
+        if status.opt_text("context") != context:
+            continue
+        if latest is None or status.opt_integer("id") > latest.opt_integer("id"):
+            latest = status
+    return ScanState.NONE if latest is None else scan_state_of(latest.opt_text("state") or None)
+
+
 def _scan(commit: _Node | None, head_sha: str) -> ScanState:
     if commit is None or commit.opt_text("oid", head_sha) != head_sha:
         return ScanState.NONE

@@ -11,7 +11,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from lbconsole.core.models import ChecksState, Mergeable, MergeState, PullRequest, Queue, ReviewDecision
+from lbconsole.core.models import ChecksState, Mergeable, MergeState, PullRequest, Queue, ReviewDecision, ScanState
+from lbconsole.core.orchestrator import SCAN_CONTEXT
 from lbconsole.core.ports import Comment, MergeResult, PullFile, PullSnapshot, RateLimit, RunInfo
 from lbconsole.core.settings import GithubSettings, RefreshSettings, Settings
 from lbconsole.errors import GatewayError, LbError, Unreachable
@@ -136,6 +137,7 @@ class FakeGateway:
         self.fail: Exception | None = None
         self.changed = True
         self.fetches = 0
+        self.scan_states: dict[str, ScanState] = {}
         self._lock = threading.Lock()
         self._rate = RateLimit(limit=5000, remaining=4990, reset_at=NOW.timestamp() + 3600)
         self.on_wait: Any = None
@@ -282,6 +284,11 @@ class FakeGateway:
 
     def set_commit_status(self, sha: str, context: str, state: str, description: str) -> None:
         self.calls.append(("set_commit_status", (sha[:7], state)))
+        if context == SCAN_CONTEXT:
+            self.scan_states[sha] = ScanState(state.upper())
+
+    def scan_state(self, sha: str) -> ScanState:
+        return self.scan_states.get(sha, ScanState.NONE)
 
 
 def offline_error() -> Unreachable:

@@ -202,3 +202,19 @@ def test_the_demo_with_the_base_advanced_plans_no_action_that_another_makes_stal
             assert i <= position[a.pr], f"{a.kind} on #{a.pr} after its update_branch"
     both = {a.pr for a in p.actions if a.kind in ("security_scan", "label")} & set(updated)
     assert both  # the case the issue measured: scan/label and update on the same PR
+
+
+@pytest.mark.parametrize(
+    ("state", "refusal"),
+    [
+        (ScanState.SUCCESS, None),
+        (ScanState.FAILURE, "held: the built-in scan found something to review at this head (abcdef0)"),
+        (ScanState.PENDING, "held: the built-in scan of this head (abcdef0) has not finished"),
+        (ScanState.ERROR, "held: the built-in scan of this head (abcdef0) could not run; it is scanned again next time"),
+        (ScanState.NONE, "held: this head (abcdef0) has no built-in scan yet"),
+    ],
+)
+def test_the_gate_lets_only_a_passed_scan_merge(state, refusal):
+    from lbconsole.core.gate import merge_refusal
+
+    assert merge_refusal(state, "abcdef0" + "1" * 33) == refusal
