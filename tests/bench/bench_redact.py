@@ -73,7 +73,7 @@ def median_ms(run: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
-def worst(pattern: re.Pattern[str], replacement: str, line: str, runs: int) -> float:
+def sub_ms(pattern: re.Pattern[str], replacement: str, line: str, runs: int) -> float:
     """Median ms of substituting `pattern` on `line`."""
     return median_ms(lambda: pattern.sub(replacement, line), runs)
 
@@ -90,8 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'family':<20} {'lines':>5} {'before ms':>11} {'after ms':>10} {'ratio':>9}")
     worst_after = 0.0
     for family, lines in adversarial(size).items():
-        before = max(worst(BASELINE[family], replacement[family], line, args.runs) for line in lines)
-        after = max(worst(current[family], replacement[family], line, args.runs) for line in lines)
+        before = max(sub_ms(BASELINE[family], replacement[family], line, args.runs) for line in lines)
+        after = max(sub_ms(current[family], replacement[family], line, args.runs) for line in lines)
         worst_after = max(worst_after, after)
         ratio = before / after if after > 0 else float("inf")
         print(f"{family:<20} {len(lines):>5} {before:>11.2f} {after:>10.3f} {ratio:>8.0f}x")
