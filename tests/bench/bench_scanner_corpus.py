@@ -2,7 +2,7 @@
 
 A script, not a test:  python tests/bench/bench_scanner_corpus.py [--no-zizmor]
 
-Scans every case of tests/scanner_corpus.py (real-looking pull-request
+Scans every case of tests/scanner_corpus/ (real-looking pull-request
 patches in GitHub's format, a third of them clean) and prints TP, FP and FN
 per family (each GitHub token prefix, AWS, private keys, passwords by file
 kind, each risky-workflow rule, manifests), then each miss, then the time.
