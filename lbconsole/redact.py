@@ -19,29 +19,37 @@ MASK = "***"
 MIN_SECRET_LENGTH = 8
 """Shorter registered values are ignored (masking "abc" everywhere helps nobody)."""
 
-_PATTERNS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
-    # (pattern, replacement, literals of which at least one must be in the lowercased text)
+PATTERNS: tuple[tuple[str, re.Pattern[str], str, tuple[str, ...]], ...] = (
+    # (family, pattern, replacement, literals of which at least one must be in the lowercased text)
+    #
+    # Every pattern runs in linear time on any line: no unbounded quantifier
+    # is followed by something it could give characters back to (the
+    # quantifiers are possessive, `*+`, `++`, `{n,}+`, or bounded), so a
+    # failed match costs at most a bounded look from each starting point.
+    #
     # GitHub tokens: personal (ghp_), OAuth (gho_), user-to-server (ghu_),
-    # server-to-server (ghs_), refresh (ghr_), fine-grained PATs.
-    (re.compile(r"\bgh[pousr]_[A-Za-z0-9]{20,}"), MASK, ("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),
-    (re.compile(r"\bgithub_pat_[A-Za-z0-9_]{20,}"), MASK, ("github_pat_",)),
+    # server-to-server (ghs_), refresh (ghr_), fine-grained PATs; anywhere in
+    # a word too (`access_token%3Dghp_...`, `GH_TOKEN_ghp_...`).
+    ("github-token", re.compile(r"gh[pousr]_[A-Za-z0-9]{20,}+"), MASK, ("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),
+    ("github-pat", re.compile(r"github_pat_[A-Za-z0-9_]{20,}+"), MASK, ("github_pat_",)),
     # Old-style installation tokens.
-    (re.compile(r"\bv1\.[0-9a-f]{40}\b"), MASK, ("v1.",)),
+    ("installation-token", re.compile(r"\bv1\.[0-9a-f]{40}\b"), MASK, ("v1.",)),
     # Authorization header values, whatever the scheme.
     (
-        re.compile(r"(?i)(\bauthorization[\"']?\s*[:=]\s*[\"']?(?:(?:bearer|token|basic)\s+)?)[^\s\"',;]+"),
+        "authorization",
+        re.compile(r"(?i)(\bauthorization[\"']?\s*+[:=]\s*+[\"']?(?:(?:bearer|token|basic)\s++)?)[^\s\"',;]++"),
         r"\1" + MASK,
         ("authorization",),
     ),
-    (re.compile(r"(?i)(\bbearer\s+)[A-Za-z0-9._~+/=-]{8,}"), r"\1" + MASK, ("bearer",)),
-    (re.compile(r"(?i)(\btoken\s+)[A-Za-z0-9_]{20,}"), r"\1" + MASK, ("token",)),
-    # Credentials in URLs: https://x-access-token:SECRET@github.com/...
-    (
-        re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/\s:@]+:)[^@\s/]+(@)", re.IGNORECASE),
-        r"\1" + MASK + r"\2",
-        ("@",),
-    ),
+    ("bearer", re.compile(r"(?i)(\bbearer\s++)[A-Za-z0-9._~+/=-]{8,}+"), r"\1" + MASK, ("bearer",)),
+    ("token-scheme", re.compile(r"(?i)(\btoken\s++)[A-Za-z0-9_]{20,}+"), r"\1" + MASK, ("token",)),
+    # Credentials in URLs: https://x-access-token:SECRET@github.com/... The
+    # match starts at the literal `://` (whatever the scheme): a pattern that
+    # started at the scheme, `\b[a-z][a-z0-9+.-]*://`, was quadratic on long
+    # dotted or hyphenated lines (every word start scanned to the line's end).
+    ("url-credentials", re.compile(r"(://[^/\s:@]++:)[^@\s/]++(@)"), r"\1" + MASK + r"\2", ("@",)),
 )
+"""The token shapes `redact` masks, by family (the redaction benchmark times each one)."""
 
 _lock = threading.Lock()
 _secrets: tuple[str, ...] = ()
@@ -88,7 +96,7 @@ def redact(text: str, extra_secrets: Iterable[str] = ()) -> str:
         if value in text:
             text = text.replace(value, MASK)
     lowered = text.lower()
-    for pattern, replacement, literals in _PATTERNS:
+    for _family, pattern, replacement, literals in PATTERNS:
         for literal in literals:
             if literal in lowered:
                 text = pattern.sub(replacement, text)

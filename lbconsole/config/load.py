@@ -8,6 +8,7 @@ caller shows a visible warning), and the file itself is only ever read.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import os
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
@@ -27,8 +28,14 @@ from lbconsole.config.schema import (
     plain_keys,
     show,
 )
+from lbconsole.core.problems import MAX_SHOWN, more, one_line
 from lbconsole.core.settings import DEFAULT_CATEGORIES, OTHER, CategoryRule, Settings
 from lbconsole.errors import ConfigError
+from lbconsole.files import RefusedFile, read_capped
+from lbconsole.redact import redact
+
+MAX_CONFIG_BYTES = 1 << 20
+"""The largest config file read (1 MiB); a real one is a few KiB."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +48,11 @@ class Problem:
     """Dotted key, e.g. `limits.merge`; empty for the file as a whole."""
     message: str
     """What is wrong, e.g. `must be an integer between 0 and 100, got -1`."""
+
+    def __post_init__(self) -> None:
+        # Made safe once, here: problems are printed before the token in use is registered for redaction.
+        object.__setattr__(self, "key", one_line(redact(self.key), 120))
+        object.__setattr__(self, "message", one_line(redact(self.message)))
 
     def __str__(self) -> str:
         where = self.file.name if self.file is not None else "config"
@@ -58,9 +70,17 @@ class Problems:
         """Record that `key` is wrong."""
         self._items.append(Problem(self.file, key, message))
 
+    @property
+    def hidden(self) -> bool:
+        """Whether the next problem is past the ones shown (so not worth a "did you mean")."""
+        return len(self._items) >= MAX_SHOWN
+
     def unknown(self, dotted: str, *, section: bool = False) -> None:
-        """Record an unknown key or section, naming the nearest valid one."""
+        """Record an unknown key or section, naming the nearest valid one (while problems are still shown)."""
         what = "unknown section" if section else "unknown key"
+        if self.hidden:
+            self.add(dotted, what)
+            return
         self.add(dotted, what + (_suggestion(dotted) or _valid_here(dotted, section=section)))
 
     def __iter__(self) -> Iterator[Problem]:
@@ -181,6 +201,9 @@ def _categories(table: Any, problems: Problems) -> tuple[CategoryRule, ...]:
             continue
 
         def unknown_field(dotted: str, key: str = key) -> None:
+            if problems.hidden:
+                problems.add(dotted, "unknown key")
+                return
             near = did_you_mean(dotted[len(key) + 1 :], CATEGORY_FIELDS, prefix=f"{key}.")
             hint = near or f" (valid keys: {', '.join(CATEGORY_FIELDS)})"
             problems.add(dotted, "unknown key" + hint)
@@ -204,11 +227,18 @@ class LoadResult:
     settings: Settings
     """The settings to run on: the file's, or the defaults when it has problems."""
     problems: tuple[Problem, ...]
-    """Every problem found (empty when the file is fine or absent)."""
+    """The problems to show (empty when the file is fine or absent): at most `MAX_SHOWN`,
+    then one that says how many more there are (`problem_count` has the total)."""
     path: Path
     """The file that was (or would have been) read."""
     exists: bool
-    """Whether the file exists."""
+    """Whether the file exists (a symlink loop does, and is a problem)."""
+    problem_count: int = -1
+    """How many problems the file has in all; -1 (the default) means `len(problems)`."""
+
+    def __post_init__(self) -> None:
+        if self.problem_count < 0:
+            object.__setattr__(self, "problem_count", len(self.problems))
 
     @property
     def ok(self) -> bool:
@@ -219,21 +249,34 @@ class LoadResult:
         """The one-line warning to show when running on defaults because of problems."""
         if not self.problems:
             return None
-        count = len(self.problems)
+        count = self.problem_count
         return (
-            f"{self.path} has {count} problem{'s' if count != 1 else ''}; running on the defaults "
+            f"{self.path} has {count:,} problem{'s' if count != 1 else ''}; running on the defaults "
             "(see `lbconsole config validate`)"
         )
+
+
+def capped(problems: tuple[Problem, ...], file: Path | None) -> tuple[Problem, ...]:
+    """At most `MAX_SHOWN` problems, then one saying how many more there are."""
+    if len(problems) <= MAX_SHOWN:
+        return problems
+    return (*problems[:MAX_SHOWN], Problem(file, "", more(len(problems) - MAX_SHOWN)))
 
 
 def read_document(path: Path) -> tuple[dict[str, Any] | None, Problem | None]:
     """Parse a TOML file without ever writing to it.
 
+    Only a regular file of at most `MAX_CONFIG_BYTES` is read (a FIFO does
+    not hang, /dev/zero is not read at all); nesting too deep for the parser
+    is a problem like any other.
+
     Returns:
         (document, None), or (None, the problem) when it cannot be read or parsed.
     """
     try:
-        raw = path.read_bytes()
+        raw = read_capped(path, MAX_CONFIG_BYTES)
+    except RefusedFile as refused:
+        return None, Problem(path, "", f"cannot be read: {refused.reason}")
     except OSError as error:
         return None, Problem(path, "", f"cannot be read: {error.strerror or error}")
     try:
@@ -244,6 +287,21 @@ def read_document(path: Path) -> tuple[dict[str, Any] | None, Problem | None]:
         return tomllib.loads(text), None
     except tomllib.TOMLDecodeError as error:
         return None, Problem(path, "", f"invalid TOML: {error}")
+    except RecursionError:
+        return None, Problem(path, "", "invalid TOML: tables or arrays nested too deeply")
+
+
+def presence(file: Path) -> tuple[bool, Problem | None]:
+    """Whether `file` is there to be read; a symlink loop is there, and a problem."""
+    try:
+        os.stat(file)
+    except (FileNotFoundError, NotADirectoryError):
+        return False, None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return True, Problem(file, "", "cannot be read: is a symlink loop (too many levels of symbolic links)")
+        return True, Problem(file, "", f"cannot be read: {error.strerror or error}")
+    return True, None
 
 
 def load(path: Path | str | None = None, *, env: Mapping[str, str] = os.environ) -> LoadResult:
@@ -256,23 +314,21 @@ def load(path: Path | str | None = None, *, env: Mapping[str, str] = os.environ)
 
     Returns:
         The settings with every problem. A missing file gives the defaults and
-        no problem; an invalid one gives the defaults and its problems.
+        no problem; an invalid one (a symlink loop included) gives the defaults
+        and its problems, at most `MAX_SHOWN` of them plus a count of the rest.
     """
     file = paths.config_file(env, explicit=path)
-    try:
-        exists = file.exists()
-    except OSError as error:  # e.g. a parent directory that cannot be searched
-        return LoadResult(Settings(), (Problem(file, "", f"cannot be read: {error.strerror or error}"),), file, True)
+    exists, problem = presence(file)
     if not exists:
         return LoadResult(Settings(), (), file, exists=False)
-    document, problem = read_document(file)
+    document = None
+    if problem is None:
+        document, problem = read_document(file)
     if document is None:
         assert problem is not None
         return LoadResult(Settings(), (problem,), file, exists=True)
     settings, problems = validate(document, file)
-    return LoadResult(settings, problems, file, exists=True)
-
-
+    return LoadResult(settings, capped(problems, file), file, exists=True, problem_count=len(problems))
 
 
 def apply_overrides(settings: Settings, *, repo: str | None = None, api_url: str | None = None) -> Settings:

@@ -17,7 +17,7 @@ from typing import Any
 
 import tomli_w
 
-from lbconsole.config.load import Problem, read_document, validate
+from lbconsole.config.load import Problem, capped, presence, read_document, validate
 from lbconsole.config.schema import CATEGORY_FIELDS, SECTIONS, Field, did_you_mean, plain_keys, string
 from lbconsole.core.settings import Settings
 from lbconsole.errors import ConfigError
@@ -60,7 +60,7 @@ def dumps(data: Mapping[str, Any]) -> str:
 
 
 def _refuse(problems: tuple[Problem, ...], path: Path) -> InvalidConfig:
-    lines = "\n".join(str(problem) for problem in problems)
+    lines = "\n".join(str(problem) for problem in capped(problems, path))
     return InvalidConfig(f"{lines}\n{path} was not changed", problems)
 
 
@@ -181,8 +181,9 @@ def set_value(path: Path | str, dotted_key: str, raw_value: str) -> Settings:
     where, field = resolve_key(dotted_key)
     value = parse_raw(field, raw_value)
     document: dict[str, Any] = {}
-    if file.exists():
-        existing, problem = read_document(file)
+    exists, problem = presence(file)
+    if exists:
+        existing, problem = read_document(file) if problem is None else (None, problem)
         if existing is None:
             assert problem is not None
             raise InvalidConfig(f"{problem}\nfix it by hand first; {file} was not changed", (problem,))

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from lbconsole.core.settings import MERGE_METHODS, OTHER, REPO_PATTERN
+from lbconsole.redact import redact
 
 Kind = Literal["int", "float", "bool", "str", "list", "table"]
 """How `config set` parses a raw value for the key."""
@@ -36,24 +37,56 @@ class Field:
     """Validation and conversion (lists become tuples)."""
 
 
-def show(value: Any) -> str:
+SHOWN_CHARACTERS = 60
+"""Longest string echoed in a problem message; longer ones are cut."""
+
+_OPAQUE = re.compile(r"[A-Za-z0-9_\-]{32,}")
+"""A long run without spaces or punctuation, e.g. a 40-hex OAuth token or a GHES token of its own shape."""
+
+
+def looks_secret(text: str) -> bool:
+    """Whether a config string looks like a credential, so a message must not echo it.
+
+    True for a known token shape or a registered secret (`redact` would mask
+    it), and for a long opaque run of letters and digits: the token in use
+    may not be registered yet when config problems are printed.
+    """
+    if redact(text) != text:
+        return True
+    if _OPAQUE.fullmatch(text) is None:
+        return False
+    return any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
+
+
+def show(value: Any, depth: int = 0) -> str:
     """Render a value the way it would be written in TOML, for messages.
+
+    Never echoes a secret: a string that looks like a token (the classic
+    mistake is a token pasted as another key's value) is shown only by its
+    length; long strings are cut, nested arrays are shown three levels deep.
 
     Args:
         value: any value tomllib can produce.
+        depth: nesting level (internal).
 
     Returns:
-        e.g. `-1`, `"five"`, `true`, `["a", 1]`, `a table`.
+        e.g. `-1`, `"five"`, `true`, `["a", 1]`, `a table`, `a 40-character value that looks like a token`.
     """
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-        return f'"{escaped}"'
+        if looks_secret(value):
+            return f"a {len(value)}-character value that looks like a token (not shown)"
+        cut = value if len(value) <= SHOWN_CHARACTERS else value[: SHOWN_CHARACTERS - 1] + "…"
+        escaped = cut.replace("\\", "\\\\").replace('"', '\\"')
+        suffix = f" ({len(value):,} characters)" if len(value) > SHOWN_CHARACTERS else ""
+        return f'"{escaped}"{suffix}'
     if isinstance(value, Mapping):
         return "a table"
     if isinstance(value, list | tuple):
-        inner = ", ".join(show(item) for item in value[:5])
+        if depth >= 2:
+            return "[...]"
+        inner = ", ".join(show(item, depth + 1) for item in value[:5])
         return f"[{inner}{', ...' if len(value) > 5 else ''}]"
     return str(value)
 

@@ -81,7 +81,8 @@ def rule_reasons(pr: PullRequest, rule: CategoryRule) -> list[str]:
         if pr.author.casefold() == author.casefold():
             reasons.append(f"author {author}")
     if rule.paths and pr.changed_files and all(_path_matches(p, rule.paths) for p in pr.changed_files):
-        reasons.append(f"every changed file matches {', '.join(rule.paths)}")
+        used = {next(g for g in rule.paths if _path_matches(p, (g,))) for p in pr.changed_files}
+        reasons.append(f"every changed file matches {', '.join(g for g in rule.paths if g in used)}")
     return reasons
 
 

@@ -41,6 +41,26 @@ class ReviewDecision(StrEnum):
     NONE = "NONE"
 
 
+class ScanState(StrEnum):
+    """The state of lbconsole's scan status (`orchestrator.SCAN_CONTEXT`) on the head commit.
+
+    GitHub's `StatusState` values, plus NONE when the head carries no scan status.
+    SUCCESS is the only state that lets a PR be merged (SPEC 3.5); FAILURE means
+    the scan found something to review; PENDING and ERROR mean "scan again".
+    """
+
+    SUCCESS = "SUCCESS"
+    FAILURE = "FAILURE"
+    ERROR = "ERROR"
+    PENDING = "PENDING"
+    NONE = "NONE"
+
+    @property
+    def finished(self) -> bool:
+        """The scan ran to its end on this head, with or without findings."""
+        return self in (ScanState.SUCCESS, ScanState.FAILURE)
+
+
 class ChecksState(StrEnum):
     """GitHub's `StatusState` of the head commit's rollup, plus NONE for no checks."""
 
@@ -77,13 +97,22 @@ class PullRequest:
     checks: ChecksState = ChecksState.NONE
     failing_checks: tuple[str, ...] = ()
     security_scanned: bool = False
-    """True when lbconsole's scan status is already set on the head commit."""
+    """The built-in scan finished on the head commit (`scan` SUCCESS or FAILURE); derived from `scan`.
+
+    Passing True without a `scan` (older callers, e.g. the simulator's `core_pull`)
+    means the scan passed: `scan` becomes SUCCESS.
+    """
+    scan: ScanState = ScanState.NONE
+    """lbconsole's scan status on the head commit: the security gate reads it (SPEC 3.5)."""
     url: str = ""
     label_keys: frozenset[str] = field(init=False, repr=False, compare=False)
     """The labels casefolded, computed once: label checks are hot in the planner."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "label_keys", frozenset(label.casefold() for label in self.labels))
+        if self.scan is ScanState.NONE and self.security_scanned:
+            object.__setattr__(self, "scan", ScanState.SUCCESS)
+        object.__setattr__(self, "security_scanned", self.scan.finished)
 
     def has_label(self, name: str) -> bool:
         """Whether the PR carries `name` (GitHub label names are case-insensitive)."""

@@ -7,12 +7,16 @@ executes exactly as it was previewed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from lbconsole.core.settings import Limits
+from lbconsole.core.orchestrator import MODES
+from lbconsole.core.problems import capped
+from lbconsole.core.settings import REPO_PATTERN, Limits
 from lbconsole.core.times import iso_z, parse_iso_z
 
 SCHEMA = "lbconsole.plan/1"
@@ -25,7 +29,7 @@ ACTION_KINDS: tuple[str, ...] = (
     "label",
     "report",
 )
-"""Every action kind, in the order a plan executes them."""
+"""Every action kind (the order of a plan's `summary`; the planner lists batches in `planner.BATCHES` order)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,61 +129,220 @@ def to_dict(plan: Plan) -> dict[str, Any]:
 
 
 class PlanFormatError(ValueError):
-    """A plan file is not a valid lbconsole.plan/1 document."""
+    """A plan file is not a valid lbconsole.plan/1 document, or asks for more than the limits allow."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        """Every problem found, one line each."""
+        super().__init__("\n".join(capped(self.problems)))
+
+
+MAX_LABEL_LENGTH = 50
+"""GitHub's longest label name."""
+
+PR_KINDS = frozenset(ACTION_KINDS) - {"report"}
+"""Action kinds that act on one pull request (and carry its head SHA)."""
+
+_SHA = re.compile(r"[0-9a-f]{40}")
+_BATCHES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("merge", "merge", ("merge",)),
+    ("conflict", "conflict (update_branch + notify_conflict)", ("update_branch", "notify_conflict")),
+    ("scan", "security_scan", ("security_scan",)),
+    ("label", "label", ("label",)),
+)
+
+
+def _show(value: Any) -> str:
+    """A wrong value for a message, without echoing long strings (a token pasted in the wrong place)."""
+    if value is None or isinstance(value, bool | int | float):
+        return json.dumps(value)
+    if isinstance(value, str):
+        return json.dumps(value) if len(value) <= 24 else f"a {len(value)}-character string"
+    return "an object" if isinstance(value, Mapping) else "a list" if isinstance(value, list) else type(value).__name__
+
+
+class _Checker:
+    """Reads typed fields out of JSON objects, collecting a one-line problem for each wrong one."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def bad(self, where: str, what: str) -> None:
+        self.problems.append(f"{where}: {what}")
+
+    def text(self, obj: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> str:
+        value = obj.get(key)
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str):
+            self.bad(f"{where}{key}", f"must be a string, got {_show(value)}" if key in obj else "is missing")
+            return ""
+        return value
+
+    def integer(self, obj: Mapping[str, Any], key: str, where: str, *, positive: bool = False) -> int:
+        value = obj.get(key, None if positive else 0)
+        ok = isinstance(value, int) and not isinstance(value, bool) and (value > 0 or not positive)
+        if not ok:
+            want = "a positive integer (a PR number)" if positive else "an integer"
+            self.bad(f"{where}{key}", f"must be {want}, got {_show(value)}" if key in obj else "is missing")
+            return 0
+        return int(value)
+
+    def texts(self, obj: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+        value = obj.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            self.bad(f"{where}{key}", f"must be a list of strings, got {_show(value)}")
+            return ()
+        return tuple(value)
+
+    def objects(self, data: Mapping[str, Any], key: str) -> list[tuple[str, Mapping[str, Any]]]:
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            self.bad(key, f"must be a list, got {_show(value)}")
+            return []
+        out = []
+        for i, item in enumerate(value):
+            if isinstance(item, Mapping):
+                out.append((f"{key}[{i}].", item))
+            else:
+                self.bad(f"{key}[{i}]", f"must be an object, got {_show(item)}")
+        return out
+
+
+def _action(c: _Checker, where: str, item: Mapping[str, Any]) -> Action | None:
+    kind = item.get("kind")
+    if kind not in ACTION_KINDS:
+        c.bad(f"{where}kind", f"unknown action kind {_show(kind)} (kinds: {', '.join(ACTION_KINDS)})")
+        return None
+    before = len(c.problems)
+    pr: int | None = None
+    head_sha = ""
+    if kind in PR_KINDS:
+        pr = c.integer(item, "pr", where, positive=True)
+        head_sha = c.text(item, "head_sha", where, required=True)
+        if head_sha and not _SHA.fullmatch(head_sha):
+            c.bad(f"{where}head_sha", f"must be a commit SHA (40 lower-case hex digits), got {_show(head_sha)}")
+    elif item.get("pr") is not None:
+        c.bad(f"{where}pr", "a report action is about no pull request")
+    label = c.text(item, "label", where, required=kind == "label")
+    if len(label) > MAX_LABEL_LENGTH:
+        c.bad(f"{where}label", f"must be at most {MAX_LABEL_LENGTH} characters (GitHub's limit), got {len(label)}")
+    elif kind == "label" and not label.strip():
+        c.bad(f"{where}label", "a label action needs a label name")
+    action = Action(
+        kind=kind,
+        pr=pr,
+        head_sha=head_sha,
+        category=c.text(item, "category", where),
+        priority=c.integer(item, "priority", where),
+        reason=c.text(item, "reason", where),
+        label=label,
+        body=c.text(item, "body", where),
+        held_by=c.texts(item, "held_by", where),
+    )
+    return action if len(c.problems) == before else None
 
 
 def from_dict(data: Mapping[str, Any]) -> Plan:
-    """Read back a plan written by `to_dict`.
+    """Read back a plan written by `to_dict`, checking every field.
+
+    Checked: the schema id, `repo` (owner/name), `mode` (one of `MODES`),
+    `generated_at`, the limits (integers 0..100), each action's kind and
+    types (`pr` a positive integer, never a boolean; `head_sha` a full
+    commit SHA; `label` a name of at most 50 characters), no action twice,
+    the summary against the actions, and that the plan keeps to its own
+    limits. The configured limits are checked by `check_limits`.
 
     Raises:
-        PlanFormatError: with a message naming the first field that is wrong.
+        PlanFormatError: with every problem, one line each.
     """
     if not isinstance(data, Mapping):
-        raise PlanFormatError("a plan must be a JSON object")
+        raise PlanFormatError([f"a plan must be a JSON object, got {_show(data)}"])
     if data.get("schema") != SCHEMA:
-        raise PlanFormatError(f"unsupported plan schema {data.get('schema')!r} (expected {SCHEMA!r})")
-    try:
-        limits = Limits(**{k: int(v) for k, v in data["limits"].items()})
-        actions = []
-        for i, item in enumerate(data["actions"]):
-            kind = item["kind"]
-            if kind not in ACTION_KINDS:
-                raise PlanFormatError(f"actions[{i}].kind: unknown action kind {kind!r}")
-            pr = item.get("pr")
-            if kind != "report" and (not isinstance(pr, int) or not item.get("head_sha")):
-                raise PlanFormatError(f"actions[{i}]: a {kind} action needs 'pr' and 'head_sha'")
-            actions.append(
-                Action(
-                    kind=kind,
-                    pr=pr,
-                    head_sha=str(item.get("head_sha", "")),
-                    category=str(item.get("category", "")),
-                    priority=int(item.get("priority", 0)),
-                    reason=str(item.get("reason", "")),
-                    label=str(item.get("label", "")),
-                    body=str(item.get("body", "")),
-                    held_by=tuple(str(r) for r in item.get("held_by", ())),
-                )
-            )
-        skipped = tuple(
-            Skipped(
-                pr=int(s["pr"]),
-                category=str(s.get("category", "")),
-                reasons=tuple(str(r) for r in s.get("reasons", ())),
-                priority=int(s.get("priority", 0)),
-            )
-            for s in data.get("skipped", ())
+        raise PlanFormatError([f"schema: unsupported plan schema {_show(data.get('schema'))} (expected {SCHEMA!r})"])
+    c = _Checker()
+    repo = c.text(data, "repo", "", required=True)
+    if repo and not re.fullmatch(REPO_PATTERN, repo):
+        c.bad("repo", f"must be owner/name, got {_show(repo)}")
+    mode = c.text(data, "mode", "", required=True)
+    if mode and mode not in MODES:
+        c.bad("mode", f"unknown mode {_show(mode)} (modes: {', '.join(MODES)})")
+    generated_at = datetime.min
+    if stamp := c.text(data, "generated_at", "", required=True):
+        try:
+            generated_at = parse_iso_z(stamp)
+        except ValueError:
+            c.bad("generated_at", f"must be a UTC time like 2026-11-23T22:00:00Z, got {_show(stamp)}")
+    limits = _limits(c, data.get("limits"))
+    actions = [a for where, item in c.objects(data, "actions") if (a := _action(c, where, item)) is not None]
+    seen: dict[tuple[str, int | None, str], int] = {}
+    for i, a in enumerate(actions):
+        key = (a.kind, a.pr, a.label.casefold() if a.kind == "label" else "")
+        if key in seen:
+            c.bad(f"actions[{i}]", f"repeats actions[{seen[key]}] ({a.kind} #{a.pr})")
+        seen.setdefault(key, i)
+    skipped = tuple(
+        Skipped(
+            pr=c.integer(item, "pr", where, positive=True),
+            category=c.text(item, "category", where),
+            reasons=c.texts(item, "reasons", where),
+            priority=c.integer(item, "priority", where),
         )
-        return Plan(
-            repo=str(data["repo"]),
-            mode=str(data["mode"]),
-            generated_at=parse_iso_z(data["generated_at"]),
-            limits=limits,
-            actions=tuple(actions),
-            skipped=skipped,
-            notes=tuple(str(n) for n in data.get("notes", ())),
-        )
-    except PlanFormatError:
-        raise
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise PlanFormatError(f"malformed plan: {exc.__class__.__name__}: {exc}") from exc
+        for where, item in c.objects(data, "skipped")
+    )
+    notes = c.texts(data, "notes", "")
+    if c.problems:
+        raise PlanFormatError(c.problems)
+    plan = Plan(repo, mode, generated_at, limits, tuple(actions), skipped, notes)
+    summary = data.get("summary")
+    if summary is not None and summary != plan.summary():
+        c.bad("summary", "does not match the actions (was the plan edited by hand?)")
+    c.problems += check_limits(plan, limits)
+    if c.problems:
+        raise PlanFormatError(c.problems)
+    return plan
+
+
+def _limits(c: _Checker, value: Any) -> Limits:
+    if not isinstance(value, Mapping):
+        c.bad("limits", f"must be an object with merge, conflict, scan and label, got {_show(value)}")
+        return Limits()
+    values: dict[str, int] = {}
+    for name, _, _ in _BATCHES:
+        number = value.get(name)
+        if name not in value:
+            c.bad(f"limits.{name}", "is missing")
+        elif not isinstance(number, int) or isinstance(number, bool) or not 0 <= number <= 100:
+            c.bad(f"limits.{name}", f"must be an integer between 0 and 100, got {_show(number)}")
+        else:
+            values[name] = number
+    for name in value:
+        if name not in values and name not in {n for n, _, _ in _BATCHES}:
+            c.bad(f"limits.{name}", "unknown limit (limits: merge, conflict, scan, label)")
+    return Limits(**values)
+
+
+def check_limits(plan: Plan, limits: Limits) -> list[str]:
+    """Why `plan` would do more than `limits` allow, one line per batch; empty when it keeps to them.
+
+    A saved plan is run only when this is empty for the configured limits
+    (`lbconsole run --plan`): a plan never does more than the limits allow,
+    whatever its file says.
+
+    Args:
+        plan: the plan to run.
+        limits: the limits in force (the configuration with command-line overrides).
+
+    Returns:
+        The problems, e.g. `label: 5,030 actions, more than limits.label allows (50)`.
+    """
+    counts = plan.summary()
+    problems = []
+    for name, what, kinds in _BATCHES:
+        count = sum(counts[kind] for kind in kinds)
+        allowed = getattr(limits, name)
+        if count > allowed:
+            problems.append(f"{what}: {count:,} actions, more than limits.{name} allows ({allowed})")
+    if counts["report"] > 1:
+        problems.append(f"report: {counts['report']:,} actions, a plan has at most one")
+    return problems

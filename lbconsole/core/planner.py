@@ -1,6 +1,30 @@
 """The planner: what each mode would do, and why every other PR is left alone (SPEC 2).
 
 `plan()` is a pure function of the queue, the mode, the settings and `now`.
+
+It walks the PRs once, highest priority first, and lets each stage of the
+mode claim what it needs from its batch; so every batch is filled, and
+listed, in priority order. Choices the spec leaves open:
+
+- **The security gate (SPEC 3.5).** A ready PR merges only when the
+  built-in scan has passed on its head (`PullRequest.scan` SUCCESS),
+  whatever its category. A ready PR whose head has no finished scan gets a
+  `security_scan` in the same plan, listed before its merge: one run scans
+  and merges a clean PR, and the executor refuses the merge when that scan
+  did not pass. A head whose scan found something (FAILURE) is held with
+  the reason. Gate scans count against the scan limit, like the scans of
+  security PRs; the configured `security.commands` run only for security
+  PRs (the executor looks at the action's category).
+- **Coherent plans.** The actions on one PR never make another one stale:
+  the executor re-reads the head before each action, and only
+  `update_branch` moves it. So a plan lists its scans first, then its
+  labels, then its merges, then the conflict batch (branch updates and
+  conflict notifications), then the report. A PR that is scanned or
+  labelled and also updated is updated last, and branch updates come after
+  the run's merges, so they take those merges in.
+- **Every reason.** A PR without an action is in `skipped` with every
+  reason each stage of the mode found; a PR with actions carries the
+  reasons it gets nothing more in `held_by` on its first action.
 """
 
 from __future__ import annotations
@@ -11,7 +35,8 @@ from dataclasses import replace
 from datetime import datetime
 
 from lbconsole.core.analysis import Analysis, analyze
-from lbconsole.core.models import Mergeable, MergeState, Queue
+from lbconsole.core.gate import merge_refusal
+from lbconsole.core.models import Mergeable, MergeState, Queue, ScanState
 from lbconsole.core.orchestrator import NEEDS_REBASE, STALE
 from lbconsole.core.plan import Action, Plan, Skipped
 from lbconsole.core.readiness import UNKNOWN_REASON, blocking_labels, is_conflicting
@@ -22,6 +47,17 @@ MERGES = frozenset({"merge-only", "auto", "full-audit"})
 CONFLICTS = frozenset({"conflict-resolution", "auto", "full-audit"})
 SCANS = frozenset({"security-only", "auto", "full-audit"})
 
+BATCHES: tuple[tuple[str, ...], ...] = (
+    ("security_scan",),
+    ("label",),
+    ("merge",),
+    ("update_branch", "notify_conflict"),
+)
+"""The order a plan lists (and the executor runs) its batches; each batch in priority order."""
+
+GATE_SCAN_REASON = "built-in scan before the merge: no passed scan at this head"
+"""The reason of a `security_scan` planned only for the security gate (not a security PR)."""
+
 
 def _short(sha: str) -> str:
     return sha[:7]
@@ -30,16 +66,17 @@ def _short(sha: str) -> str:
 class _Builder:
     """Collects actions and per-PR reasons while the stages run."""
 
-    def __init__(self, analyses: list[Analysis], settings: Settings) -> None:
-        self.analyses = analyses
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.actions: dict[str, list[Action]] = defaultdict(list)
+        self.batches: dict[str, list[Action]] = defaultdict(list)
         self.touched: set[int] = set()
+        self.scanned: set[int] = set()
         self.reasons: dict[int, list[str]] = defaultdict(list)
-        self.labels_used = 0
+        self.used: dict[str, int] = defaultdict(int)
 
     def act(self, a: Analysis, kind: str, reason: str, label: str = "") -> None:
-        self.actions[kind].append(
+        batch = "update_branch" if kind == "notify_conflict" else kind
+        self.batches[batch].append(
             Action(
                 kind=kind,
                 pr=a.pr.number,
@@ -55,109 +92,116 @@ class _Builder:
     def why(self, a: Analysis, *reasons: str) -> None:
         self.reasons[a.pr.number].extend(reasons)
 
+    def take(self, batch: str, limit: int) -> bool:
+        """Claim one place in `batch`; False when it is full."""
+        if self.used[batch] >= limit:
+            return False
+        self.used[batch] += 1
+        return True
+
     def label(self, a: Analysis, name: str, reason: str) -> None:
-        if self.labels_used < self.settings.limits.label:
-            self.labels_used += 1
+        limit = self.settings.limits.label
+        if self.take("label", limit):
             self.act(a, "label", reason, label=name)
         else:
-            self.why(a, f"limit: label batch full ({self.settings.limits.label}), not labelled {name!r}")
+            self.why(a, f"limit: label batch full ({limit}), not labelled {name!r}")
+
+    def scan(self, a: Analysis) -> bool:
+        """Plan the PR's one `security_scan` (if not planned yet); False when the scan batch is full."""
+        if a.pr.number in self.scanned:
+            return True
+        if not self.take("security_scan", self.settings.limits.scan):
+            return False
+        self.scanned.add(a.pr.number)
+        if a.category == "security":
+            reason = f"security PR ({'; '.join(a.classification.reasons)})"
+        else:
+            reason = GATE_SCAN_REASON
+        self.act(a, "security_scan", reason)
+        return True
 
 
-def _merge_stage(b: _Builder, mode: str) -> None:
+def _merge(b: _Builder, a: Analysis) -> None:
+    if not a.readiness.ready:
+        b.why(a, *a.readiness.reasons)
+        return
+    scan = a.pr.scan
+    if scan is ScanState.FAILURE:
+        b.why(a, merge_refusal(scan, a.pr.head_sha) or "")
+        return
     limit = b.settings.limits.merge
-    merges = 0
-    for a in b.analyses:
-        if not a.readiness.ready:
-            b.why(a, *a.readiness.reasons)
-            continue
-        if mode in SCANS and a.category == "security" and not a.pr.security_scanned:
-            b.why(a, "ready, but the merge waits for the security scan of this head")
-            continue
-        if merges < limit:
-            merges += 1
-            b.act(a, "merge", f"ready: {a.readiness.summary}")
-        else:
-            b.why(a, f"limit: merge batch full ({limit})")
+    if b.used["merge"] >= limit:
+        b.why(a, f"limit: merge batch full ({limit})")
+        return
+    reason = f"ready: {a.readiness.summary}"
+    if scan is not ScanState.SUCCESS:
+        if not b.scan(a):
+            b.why(
+                a,
+                "ready, but the merge waits for the built-in scan of this head "
+                f"(limit: scan batch full ({b.settings.limits.scan}))",
+            )
+            return
+        reason += "; merges only if the built-in scan of this head passes"
+    b.take("merge", limit)
+    b.act(a, "merge", reason)
 
 
-def _conflict_stage(b: _Builder, mode: str) -> None:
+def _conflict(b: _Builder, a: Analysis, mode: str) -> None:
+    pr = a.pr
+    conflicting = is_conflicting(pr)
+    behind = pr.merge_state is MergeState.BEHIND and not conflicting
+    if not (conflicting or behind):
+        if mode == "conflict-resolution":
+            if pr.mergeable is Mergeable.UNKNOWN:
+                b.why(a, UNKNOWN_REASON)
+            else:
+                b.why(a, "no conflict: up to date with the base branch")
+        return
+    held: list[str] = []
+    if pr.draft or pr.merge_state is MergeState.DRAFT:
+        held.append("draft")
+    held += [f'blocking label "{label}"' for label in blocking_labels(pr, b.settings.merge)]
+    if conflicting and pr.has_label(NEEDS_REBASE):
+        held.append(f'conflict: author already notified (label "{NEEDS_REBASE}")')
+    if held:
+        b.why(a, *held)
+        return
     limit = b.settings.limits.conflict
-    used = 0
-    for a in b.analyses:
-        pr = a.pr
-        conflicting = is_conflicting(pr)
-        behind = pr.merge_state is MergeState.BEHIND and not conflicting
-        if not (conflicting or behind):
-            if mode == "conflict-resolution":
-                if pr.mergeable is Mergeable.UNKNOWN:
-                    b.why(a, UNKNOWN_REASON)
-                else:
-                    b.why(a, "no conflict: up to date with the base branch")
-            continue
-        if pr.draft:
-            b.why(a, "draft")
-            continue
-        held = blocking_labels(pr, b.settings.merge)
-        if held:
-            b.why(a, *(f'blocking label "{label}"' for label in held))
-            continue
-        if conflicting and pr.has_label(NEEDS_REBASE):
-            b.why(a, f'conflict: author already notified (label "{NEEDS_REBASE}")')
-            continue
-        if used >= limit:
-            b.why(a, f"limit: conflict batch full ({limit})")
-            continue
-        used += 1
-        if behind:
-            b.act(a, "update_branch", "behind the base branch")
-        else:
-            b.act(a, "notify_conflict", "merge conflict with the base branch", label=NEEDS_REBASE)
+    if not b.take("update_branch", limit):
+        b.why(a, f"limit: conflict batch full ({limit})")
+    elif behind:
+        b.act(a, "update_branch", "behind the base branch")
+    else:
+        b.act(a, "notify_conflict", "merge conflict with the base branch", label=NEEDS_REBASE)
 
 
-def _security_stage(b: _Builder, mode: str) -> list[str]:
-    security = [a for a in b.analyses if a.category == "security"]
-    if not security:
+def _security(b: _Builder, a: Analysis, mode: str, security_label: str) -> None:
+    if a.category != "security":
         if mode == "security-only":
-            for a in b.analyses:
-                b.why(a, f"not a security PR (category {a.category})")
-            return ["no open security PR: nothing to scan"]
-        return []
-    limit = b.settings.limits.scan
-    scans = 0
-    rule = b.settings.rule("security")
-    security_label = rule.label if rule and rule.label else "security"
-    for a in security:
-        if a.pr.security_scanned:
-            b.why(a, f"security scan: already scanned at {_short(a.pr.head_sha)}")
-        elif scans < limit:
-            scans += 1
-            b.act(a, "security_scan", f"security PR ({'; '.join(a.classification.reasons)})")
-        else:
-            b.why(a, f"limit: scan batch full ({limit})")
-        if not a.pr.has_label(security_label):
-            b.label(a, security_label, f"security PR missing label {security_label!r}")
-    if mode == "security-only":
-        for a in b.analyses:
-            if a.category != "security":
-                b.why(a, f"not a security PR (category {a.category})")
-    return []
+            b.why(a, f"not a security PR (category {a.category})")
+        return
+    scan = a.pr.scan
+    if a.pr.number in b.scanned:
+        pass
+    elif scan is ScanState.SUCCESS:
+        b.why(a, f"security scan: scanned at this head ({_short(a.pr.head_sha)}), passed")
+    elif scan is ScanState.FAILURE:
+        b.why(a, f"security scan: scanned at this head ({_short(a.pr.head_sha)}), findings to review")
+    elif not b.scan(a):
+        b.why(a, f"limit: scan batch full ({b.settings.limits.scan})")
+    if not a.pr.has_label(security_label):
+        b.label(a, security_label, f"security PR missing label {security_label!r}")
 
 
-def _audit_stage(b: _Builder, now: datetime) -> None:
+def _audit(b: _Builder, a: Analysis, now: datetime, marks: dict[str, tuple[str, frozenset[str]]]) -> None:
     stale_days = b.settings.audit.stale_days
-    # category -> (its label, every label name that already marks it), for categories full-audit labels
-    marks = {
-        rule.name: (rule.label, frozenset(name.casefold() for name in (*rule.labels, rule.label)))
-        for rule in b.settings.categories
-        if rule.label and rule.name not in (OTHER, "security")  # security is labelled by its own stage
-    }
-    for a in b.analyses:
-        mark = marks.get(a.category)
-        if mark is not None and mark[1].isdisjoint(a.pr.label_keys):
-            b.label(a, mark[0], f"category {a.category} missing its label {mark[0]!r}")
-        idle = (now - a.pr.updated_at).days
-        if idle >= stale_days and STALE not in a.pr.label_keys:
-            b.label(a, STALE, f"not updated for {idle} days (audit.stale_days = {stale_days})")
+    mark = marks.get(a.category)
+    if mark is not None and mark[1].isdisjoint(a.pr.label_keys):
+        b.label(a, mark[0], f"category {a.category} missing its label {mark[0]!r}")
+    idle = (now - a.pr.updated_at).days
+    if idle >= stale_days and STALE not in a.pr.label_keys:
+        b.label(a, STALE, f"not updated for {idle} days (audit.stale_days = {stale_days})")
 
 
 def plan(
@@ -180,8 +224,9 @@ def plan(
             then costs only the mode's own stages.
 
     Returns:
-        A plan whose actions respect every batch limit, and in which every open
-        PR without an action is in `skipped` with all its reasons.
+        A plan whose actions respect every batch limit, listed batch by batch
+        (`BATCHES`) in priority order, and in which every open PR without an
+        action is in `skipped` with all its reasons.
 
     Raises:
         ValueError: for an unknown mode.
@@ -190,20 +235,33 @@ def plan(
         raise ValueError(f"unknown mode {mode!r} (choose one of {', '.join(MODES)})")
     if analyses is None:
         analyses = analyze(queue.pulls, settings, now)
-    b = _Builder(list(analyses), settings)
+    b = _Builder(settings)
     notes: list[str] = []
-    if mode in MERGES:
-        _merge_stage(b, mode)
-    if mode in CONFLICTS:
-        _conflict_stage(b, mode)
-    if mode in SCANS:
-        notes += _security_stage(b, mode)
-    if mode == "full-audit":
-        _audit_stage(b, now)
+    rule = settings.rule("security")
+    security_label = rule.label if rule and rule.label else "security"
+    # category -> (its label, every label name that already marks it), for the categories full-audit labels
+    marks = {
+        r.name: (r.label, frozenset(name.casefold() for name in (*r.labels, r.label)))
+        for r in settings.categories
+        if r.label and r.name not in (OTHER, "security")  # security is labelled by its own stage
+    }
+    security_stage = mode in SCANS
+    if mode == "security-only" and not any(a.category == "security" for a in analyses):
+        security_stage = False
+        notes.append("no open security PR: nothing to scan")
+        for a in analyses:
+            b.why(a, f"not a security PR (category {a.category})")
+    for a in analyses:
+        if mode in MERGES:
+            _merge(b, a)
+        if mode in CONFLICTS:
+            _conflict(b, a, mode)
+        if security_stage:
+            _security(b, a, mode, security_label)
+        if mode == "full-audit":
+            _audit(b, a, now, marks)
 
-    actions: list[Action] = []
-    for kind in ("merge", "update_branch", "notify_conflict", "security_scan", "label"):
-        actions += b.actions[kind]
+    actions = [action for batch in BATCHES for action in b.batches[batch[0]]]
     explained: set[int] = set()
     for i, action in enumerate(actions):  # answer "why not more?" for PRs that do get something
         pr = action.pr

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from lbconsole.core.models import MergeState, Queue
+from lbconsole.core.models import MergeState, Queue, ScanState
 
 WaitCallback = Callable[[float, str], None]
 """Called with (seconds left, reason) while a rate limit is waited out."""
@@ -306,4 +306,12 @@ class Gateway(Protocol):
 
     def set_commit_status(self, sha: str, context: str, state: str, description: str) -> None:
         """POST .../statuses/{sha} (state: success, failure, error, pending)."""
+        ...
+
+    def scan_state(self, sha: str) -> ScanState:
+        """lbconsole's scan status (`orchestrator.SCAN_CONTEXT`) on commit `sha`; NONE when it has none.
+
+        GET .../commits/{sha}/status: what the merge gate reads right before a
+        merge (SPEC 3.5), and what a lost scan answer is re-read from.
+        """
         ...

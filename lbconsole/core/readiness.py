@@ -38,8 +38,14 @@ def _folded(names: tuple[str, ...]) -> frozenset[str]:
 
 
 def is_conflicting(pr: PullRequest) -> bool:
-    """GitHub says the PR conflicts with its base (mergeable CONFLICTING or merge state DIRTY)."""
-    return pr.mergeable is Mergeable.CONFLICTING or pr.merge_state is MergeState.DIRTY
+    """GitHub says the PR conflicts with its base: mergeable CONFLICTING, or merge state DIRTY.
+
+    DIRTY counts only while mergeability is known: with mergeable UNKNOWN
+    GitHub is still computing, and UNKNOWN is pending, never conflicting (SPEC 1.3).
+    """
+    if pr.mergeable is Mergeable.CONFLICTING:
+        return True
+    return pr.merge_state is MergeState.DIRTY and pr.mergeable is not Mergeable.UNKNOWN
 
 
 def blocking_labels(pr: PullRequest, policy: MergePolicy) -> list[str]:

@@ -98,6 +98,12 @@ class CategoryRule:
     """Label that marks the category on GitHub (full-audit adds it); empty: none."""
 
 
+DOCS_PATHS: tuple[str, ...] = (
+    *(f"*.{ext}" for ext in ("md", "markdown", "mdown", "mkd", "mkdn", "mdx", "rst", "rest")),
+    "docs/*",
+)
+"""Markdown and reStructuredText files, and anything under docs/: a PR changing only these is docs."""
+
 CVE_PATTERN = r"\bCVE-\d{4}-\d{4,}\b"
 GHSA_PATTERN = r"\bGHSA(?:-[23456789cfghjmpqrvwx]{4}){3}\b"
 
@@ -141,7 +147,7 @@ DEFAULT_CATEGORIES: tuple[CategoryRule, ...] = (
         name="docs",
         labels=("documentation", "docs"),
         title_prefixes=("docs:",),
-        paths=("*.md", "*.rst", "docs/*"),
+        paths=DOCS_PATHS,
         weight=10,
         label="documentation",
     ),

@@ -15,9 +15,11 @@ from lbconsole.core.orchestrator import SCAN_MARKER
 from lbconsole.core.ports import PullFile
 from lbconsole.engine.scan_commands import run_commands
 
-Severity = Literal["high", "medium", "low"]
+Severity = Literal["high", "medium", "low", "info"]
+"""`info` is for observations a reviewer may want but that are no finding: low-confidence
+zizmor audits such as `artipacked` (kept in `ScanReport.info`, never in `findings`)."""
 
-SEVERITY_RANK: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
+SEVERITY_RANK: dict[str, int] = {"high": 0, "medium": 1, "low": 2, "info": 3}
 """Sort order of severities: most severe first."""
 
 MARKER = SCAN_MARKER
@@ -53,6 +55,8 @@ class ScanReport:
     """Files whose added lines were examined."""
     skipped: tuple[str, ...]
     """What could not be examined, and why (`path: reason`, or `zizmor: reason`)."""
+    info: tuple[Finding, ...] = ()
+    """Severity `info` observations, sorted: shown in the summary, not findings (no label, no failed status)."""
 
     def count(self, severity: Severity) -> int:
         """How many findings have this severity."""

@@ -13,6 +13,12 @@ Choices, and why:
   `KeywordDetector` for `password = "..."` assignments. The high-entropy
   string plugins are left out (they flag lock-file hashes and pinned action
   SHAs), so is `IPPublicDetector` (addresses are not credentials).
+- Our own rules (`scan_rules`) only where the library falls short:
+  fine-grained `github_pat_` tokens, unquoted AWS secret keys, URL
+  passwords with sub-delimiters; unquoted `NAME=value` lines of dotenv
+  files, shell scripts and Dockerfiles, quoted before the library's
+  detectors see them; keyword values that only name the secret or hold a
+  placeholder.
 - Filters: the library's default heuristics, except `is_line_allowlisted`:
   a `pragma: allowlist secret` comment is written by the same author as the
   secret, so it must not hide it from review (zizmor likewise runs with
@@ -28,6 +34,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 
+from lbconsole.engine import scan_rules
 from lbconsole.engine.scan_model import Finding, Severity, redact
 from lbconsole.engine.scan_patch import AddedLine
 
@@ -97,27 +104,36 @@ def find_secrets(files: Sequence[tuple[str, Sequence[AddedLine]]]) -> Iterator[t
             if heuristic.is_non_text_file(path):
                 continue
             skip_keywords = heuristic.is_lock_file(path) or heuristic.is_swagger_file(path)
+            env_style = scan_rules.env_style(path)
             found: list[Finding] = []
             try:
                 for number, raw in added:
                     line = raw.rstrip()
+                    probe = scan_rules.quoted(line) if env_style else line
                     indirect: bool | None = None
                     for plugin in plugins:
                         is_keyword = isinstance(plugin, KeywordDetector)
                         if is_keyword and skip_keywords:
                             continue
-                        for secret in plugin.analyze_line(filename=path, line=line, line_number=number):
+                        for secret in plugin.analyze_line(filename=path, line=probe, line_number=number):
                             value = secret.secret_value or ""
                             if any(f(value) for f in secret_filters):
                                 continue
-                            if heuristic.is_likely_id_string(value, line, plugin):
+                            if heuristic.is_likely_id_string(value, probe, plugin):
                                 continue
                             if is_keyword:
+                                if scan_rules.placeholder(value) or scan_rules.mentions_secret(value, probe):
+                                    continue
                                 if indirect is None:
-                                    indirect = heuristic.is_indirect_reference(line)
+                                    indirect = heuristic.is_indirect_reference(probe)
                                 if indirect:
                                     continue
                             found.append(_finding(path, secret.type, number, value))
+                    for pattern, group, secret_type in scan_rules.BUILTIN:
+                        for match in pattern.finditer(line):
+                            value = match.group(group)
+                            if not any(f(value) for f in secret_filters):
+                                found.append(_finding(path, secret_type, number, value))
             except Exception as exc:  # a third-party analyser must not stop the scan
                 yield path, f"{path}: secret scan failed ({type(exc).__name__})"
                 continue

@@ -14,7 +14,9 @@ file (nor for a job-level finding on the job it edits), and it runs with
 `--no-ignores` (ignore comments come from the PR's author), with
 `--min-severity medium` (low and informational audits are hygiene, not a
 reason for a security review) and with a config whose unpinned-uses policy
-matches the rule above.
+matches the rule above. A finding zizmor itself rates low-confidence (e.g.
+`artipacked`, a checkout without `persist-credentials: false`, on most
+ordinary workflows) becomes severity `info`: reported, never failing.
 """
 
 from __future__ import annotations
@@ -201,7 +203,8 @@ def _from_zizmor(path: str, result: Any, added: set[int]) -> Finding | None:
     if annotation:
         message += f": {annotation}"
     message += f" (zizmor, confidence {confidence})"
-    return Finding(f"zizmor/{ident}", _ZIZMOR_SEVERITY.get(severity, "low"), path, line, message)
+    level: Severity = "info" if confidence == "low" else _ZIZMOR_SEVERITY.get(severity, "low")
+    return Finding(f"zizmor/{ident}", level, path, line, message)
 
 
 def _safe_relative(path: str) -> Path:

@@ -125,10 +125,12 @@ def scan(
             skipped.append(result)
     builtin = [x for path, added in workflows for x in scan_workflows.builtin_checks(path, added)]
     findings += scan_workflows.merge_zizmor(builtin, _zizmor(workflows, fetch, use_zizmor, skipped))
+    unique = sorted(set(findings), key=Finding.sort_key)
     return ScanReport(
-        findings=tuple(sorted(set(findings), key=Finding.sort_key)),
+        findings=tuple(f for f in unique if f.severity != "info"),
         scanned_files=len(scanned),
         skipped=tuple(skipped),
+        info=tuple(f for f in unique if f.severity == "info"),
     )
 
 
@@ -208,6 +210,12 @@ def format_summary(report: ScanReport, head_sha: str) -> str:
         for f in sorted(report.findings, key=Finding.sort_key):
             where = f.file if f.line is None else f"{f.file}:{f.line}"
             lines.append(f"| `{_cell(f.rule)}` | {f.severity} | `{_cell(where)}` | {_cell(f.message)} |")
+    if report.info:
+        lines += ["", f"<details><summary>Notes, not findings ({len(report.info)})</summary>", ""]
+        for f in report.info:
+            where = f.file if f.line is None else f"{f.file}:{f.line}"
+            lines.append(f"- `{_cell(f.rule)}` `{_cell(where)}`: {_cell(f.message)}")
+        lines += ["", "</details>"]
     if report.skipped:
         lines += ["", f"<details><summary>Not scanned ({len(report.skipped)})</summary>", ""]
         lines += [f"- {_cell(s)}" for s in report.skipped]

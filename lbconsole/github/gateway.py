@@ -18,7 +18,8 @@ from typing import Any
 
 import httpx
 
-from lbconsole.core.models import PullRequest, Queue
+from lbconsole.core.models import PullRequest, Queue, ScanState
+from lbconsole.core.orchestrator import SCAN_CONTEXT
 from lbconsole.core.ports import Comment, MergeResult, PullFile, PullSnapshot, RateLimit, WaitCallback
 from lbconsole.core.settings import MERGE_METHODS, REPO_PATTERN, GithubSettings
 from lbconsole.errors import GatewayError, UsageError
@@ -339,6 +340,15 @@ class GitHubGateway:
                 self.owner, self.name, comment_id, body=body, headers=self.client.headers()
             )
         )
+
+    def scan_state(self, sha: str) -> ScanState:
+        """lbconsole's scan status on commit `sha` (combined status, first 100 contexts); NONE when absent."""
+        response = self.client.call(
+            lambda: self._rest.repos.get_combined_status_for_ref(
+                self.owner, self.name, sha, per_page=100, headers=self.client.headers()
+            )
+        )
+        return translate.scan_state_from_rest(self.client.json(response), SCAN_CONTEXT)
 
     def set_commit_status(self, sha: str, context: str, state: str, description: str) -> None:
         """POST .../statuses/{sha} (state: success, failure, error, pending).

@@ -18,12 +18,14 @@ Choices made here:
   REVIEW_REQUIRED.
 * Failing checks: CheckRun conclusions FAILURE, TIMED_OUT, CANCELLED,
   ACTION_REQUIRED, STARTUP_FAILURE; StatusContext states FAILURE, ERROR.
-* ``security_scanned`` is True when the head commit carries lbconsole's
-  status context (`orchestrator.SCAN_CONTEXT`) in state SUCCESS or
-  FAILURE: the scan finished, with or without findings. PENDING (a scan in
-  flight or one that died) and ERROR (the scanner itself failed) mean
-  "scan again". The status must sit on the PR's current head commit: a push
-  after the scan makes the PR unscanned again.
+* ``scan`` is the state of lbconsole's status context
+  (`orchestrator.SCAN_CONTEXT`) on the head commit: SUCCESS (passed: the
+  only state the security gate lets merge), FAILURE (findings to review),
+  PENDING (a scan in flight or one that died; GitHub's EXPECTED too) or
+  ERROR (the scanner itself failed; an unknown state too): the last two
+  mean "scan again". ``security_scanned`` follows from it (SUCCESS or
+  FAILURE: the scan finished). The status must sit on the PR's current head
+  commit: a push after the scan makes the PR unscanned again.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
-from lbconsole.core.models import ChecksState, Mergeable, MergeState, PullRequest, ReviewDecision
+from lbconsole.core.models import ChecksState, Mergeable, MergeState, PullRequest, ReviewDecision, ScanState
 from lbconsole.core.ports import Comment, MergeResult, PullFile, PullSnapshot
 from lbconsole.errors import GatewayError
 
@@ -44,12 +46,12 @@ FAILING_CONCLUSIONS = frozenset({"FAILURE", "TIMED_OUT", "CANCELLED", "ACTION_RE
 FAILING_STATUS_STATES = frozenset({"FAILURE", "ERROR"})
 """StatusContext states that count as a failing check."""
 
-SCANNED_STATES = frozenset({"SUCCESS", "FAILURE"})
+SCANNED_STATES = frozenset(state.value for state in ScanState if state.finished)
 """States of lbconsole's scan status that mean the head commit was scanned."""
 
 GHOST = "ghost"
 
-E = TypeVar("E", Mergeable, MergeState, ReviewDecision, ChecksState)
+E = TypeVar("E", Mergeable, MergeState, ReviewDecision, ChecksState, ScanState)
 V = TypeVar("V")
 
 
@@ -187,12 +189,42 @@ def _checks(commit: _Node | None) -> tuple[ChecksState, tuple[str, ...]]:
     return state, tuple(dict.fromkeys(failing))
 
 
-def _scanned(commit: _Node | None, head_sha: str) -> bool:
+def scan_state_of(state: str | None) -> ScanState:
+    """A status state of the scan context (GraphQL `StatusState` or REST lowercase) as `ScanState`.
+
+    None (no scan status) is NONE; EXPECTED is PENDING; anything this version
+    does not know is ERROR (scan again, never merge on it).
+    """
+    if state is None:
+        return ScanState.NONE
+    value = state.upper()
+    if value == "EXPECTED":
+        return ScanState.PENDING
+    return _enum(ScanState, value, null=ScanState.NONE, unknown=ScanState.ERROR)
+
+
+def scan_state_from_rest(data: Any, context: str) -> ScanState:
+    """The state of `context` in a REST `combined-commit-status` body; NONE when it is not there.
+
+    Raises:
+        GatewayError: the body is not a combined status.
+    """
+    node = _Node(data, "a combined commit status")
+    latest: _Node | None = None
+    for status in node.nodes("statuses"):
+        if status.opt_text("context") != context:
+            continue
+        if latest is None or status.opt_integer("id") > latest.opt_integer("id"):
+            latest = status
+    return ScanState.NONE if latest is None else scan_state_of(latest.opt_text("state") or None)
+
+
+def _scan(commit: _Node | None, head_sha: str) -> ScanState:
     if commit is None or commit.opt_text("oid", head_sha) != head_sha:
-        return False
+        return ScanState.NONE
     status = commit.opt_node("status")
     scan = status.opt_node("context") if status else None
-    return scan is not None and scan.opt_text("state") in SCANNED_STATES
+    return ScanState.NONE if scan is None else scan_state_of(scan.opt_text("state") or None)
 
 
 def pull_from_node(data: Any) -> PullRequest:
@@ -251,7 +283,7 @@ def pull_from_node(data: Any) -> PullRequest:
         ),
         checks=checks,
         failing_checks=failing,
-        security_scanned=_scanned(commit, head_sha),
+        scan=_scan(commit, head_sha),
         url=node.opt_text("url"),
     )
 

@@ -118,6 +118,19 @@ def test_rest_reads_and_writes_round_trip(gw: GitHubGateway) -> None:
     assert gw.get_file("no/such/file.txt", "main") is None
 
 
+def test_the_scan_state_of_a_commit_is_read_for_the_merge_gate(gw: GitHubGateway) -> None:
+    from lbconsole.core.models import ScanState
+
+    pull = next(p for p in gw.fetch_queue().pulls if not p.security_scanned)
+    assert gw.scan_state(pull.head_sha) is ScanState.NONE
+    gw.set_commit_status(pull.head_sha, "ci/other", "success", "unrelated")
+    gw.set_commit_status(pull.head_sha, "lbconsole/security-scan", "pending", "scanning")
+    assert gw.scan_state(pull.head_sha) is ScanState.PENDING
+    gw.set_commit_status(pull.head_sha, "lbconsole/security-scan", "failure", "1 finding to review")
+    assert gw.scan_state(pull.head_sha) is ScanState.FAILURE
+    assert {p.number: p for p in gw.fetch_queue().pulls}[pull.number].scan is ScanState.FAILURE
+
+
 def test_missing_pull_is_a_404(gw: GitHubGateway) -> None:
     with pytest.raises(GatewayError) as caught:
         gw.get_pull(99999)

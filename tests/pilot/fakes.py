@@ -10,7 +10,8 @@ import threading
 from dataclasses import replace
 from typing import Any
 
-from lbconsole.core.models import MergeState, PullRequest, Queue
+from lbconsole.core.models import MergeState, PullRequest, Queue, ScanState
+from lbconsole.core.orchestrator import SCAN_CONTEXT
 from lbconsole.core.ports import Comment, MergeResult, PullFile, PullSnapshot, RateLimit, RunInfo
 from lbconsole.errors import GatewayError, LbError, Unreachable
 from tests.demo_queue import NOW, REPO, demo_pulls
@@ -28,6 +29,7 @@ class FakeGateway:
         self.fail: Exception | None = None
         self.changed = True
         self.fetches = 0
+        self.scan_states: dict[str, ScanState] = {}
         self._lock = threading.Lock()
         self._rate = RateLimit(limit=5000, remaining=4990, reset_at=NOW.timestamp() + 3600)
         self.on_wait: Any = None
@@ -174,6 +176,11 @@ class FakeGateway:
 
     def set_commit_status(self, sha: str, context: str, state: str, description: str) -> None:
         self.calls.append(("set_commit_status", (sha[:7], state)))
+        if context == SCAN_CONTEXT:
+            self.scan_states[sha] = ScanState(state.upper())
+
+    def scan_state(self, sha: str) -> ScanState:
+        return self.scan_states.get(sha, ScanState.NONE)
 
 
 def offline_error() -> Unreachable:

@@ -88,10 +88,10 @@ async def test_plan_changes_with_the_mode(make_app):
         await pilot.press("m", "m")
         await settle(app, pilot)
         assert app.plan.mode == "conflict-resolution"
-        assert [(a.kind, a.pr) for a in app.plan.actions] == [
+        assert [(a.kind, a.pr) for a in app.plan.actions] == [  # one batch, in priority order
+            ("notify_conflict", 23),
             ("update_branch", 22),
             ("update_branch", 50),
-            ("notify_conflict", 23),
         ]
         info = str(app.query_one("#plan-info").render())
         assert "merge 5 · conflict 3 · scan 10 · label 50" in info
@@ -114,7 +114,7 @@ async def test_confirmed_run_changes_github(make_app, gateway: FakeGateway):
         assert sorted(gateway.merged) == [12, 15, 21, 40, 41]
         assert ("update_branch", 22) in gateway.calls
         assert app.last_report is not None
-        assert app.last_report.counts["done"] == 8
+        assert app.last_report.counts["done"] == 12  # 4 gate scans of the unscanned merges, then 8 as before
         assert app.query_one(QueueTable).shown_numbers() == [23, 22, 32, 30, 33, 31, 34, 42, 50]
         assert "finished" in str(app.query_one("#plan-run-status").render())
         log = "\n".join(app.query_one(LogsPane).lines())
@@ -163,7 +163,7 @@ async def test_a_run_can_be_cancelled(make_app):
         await settle(app, pilot)
         report = app.last_report
         assert report.cancelled
-        assert report.counts["done"] == 1
+        assert report.counts["done"] == 5  # the 4 gate scans come first, then the merge in flight
         assert report.counts["cancelled"] == 7
         assert list(slow.merged) == [12]
         assert not app.running

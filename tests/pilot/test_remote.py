@@ -106,7 +106,7 @@ async def test_d_dispatches_and_follows_the_run_into_logs_and_runs(sim):
         assert app.screen.focused.id == "confirm-no"  # default No
         assert "mode auto, merge limit 5, conflict limit 3" in app.screen.question
         assert "no live log" in app.screen.question
-        assert f"#{merges[0]} merge" in app.screen.items
+        assert any(item.startswith(f"#{merges[0]} ") and item.endswith("merge") for item in app.screen.items)
         await pilot.click("#confirm-yes")
         await pilot.pause()
         assert app.query_one("TabbedContent").active == "logs"  # following into the Logs tab

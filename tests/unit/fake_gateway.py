@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from lbconsole.core.models import MergeState, Queue
+from lbconsole.core.models import MergeState, Queue, ScanState
+from lbconsole.core.orchestrator import SCAN_CONTEXT
 from lbconsole.core.ports import Comment, MergeResult, PullFile, PullSnapshot, RateLimit
 from lbconsole.errors import GatewayError
 
@@ -169,6 +170,11 @@ class FakeGateway:
     def set_commit_status(self, sha: str, context: str, state: str, description: str) -> None:
         self._enter("set_commit_status", sha, sha, context, state, description)
         self.statuses.append((sha, context, state, description))
+
+    def scan_state(self, sha: str) -> ScanState:
+        self._enter("scan_state", sha, sha)
+        states = [state for s, context, state, _ in self.statuses if s == sha and context == SCAN_CONTEXT]
+        return ScanState(states[-1].upper()) if states else ScanState.NONE
 
 
 def sha(n: int) -> str:

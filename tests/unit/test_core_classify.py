@@ -25,7 +25,7 @@ from tests.factories import ready_pr
         (
             {"title": "Explain setup", "head_ref": "x", "changed_files": ("README.md", "docs/setup.rst")},
             "docs",
-            "every changed file matches *.md, *.rst, docs/*",
+            "every changed file matches *.md, *.rst",  # the globs that matched
         ),
         ({"title": "ci: cache pip", "head_ref": "x"}, "maintenance", 'title prefix "ci"'),
         ({"title": "refactor: split module", "head_ref": "x"}, "maintenance", 'title prefix "refactor"'),

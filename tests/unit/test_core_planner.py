@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from lbconsole.core import plan as plan_json
-from lbconsole.core.models import ChecksState, Mergeable, MergeState, ReviewDecision
+from lbconsole.core.models import ChecksState, Mergeable, MergeState, ReviewDecision, ScanState
 from lbconsole.core.planner import plan
 from lbconsole.core.settings import MODES, Limits, Settings
 from tests.factories import NOW, queue, ready_pr
@@ -35,7 +35,7 @@ def accounted_once(p, q):
 
 
 def test_merge_only_takes_ready_prs_by_priority_up_to_the_limit():
-    pulls = [ready_pr(n) for n in range(1, 9)]
+    pulls = [ready_pr(n, scan=ScanState.SUCCESS) for n in range(1, 9)]
     pulls[6] = replace(pulls[6], labels=("priority: high",))
     q = queue(*pulls)
     p = plan(q, "merge-only", SETTINGS, NOW)
@@ -50,9 +50,9 @@ def test_merge_only_takes_ready_prs_by_priority_up_to_the_limit():
 
 
 def test_priority_orders_by_category_age_and_labels_then_number():
-    old_doc = ready_pr(1, title="docs: x", head_ref="x", created_at=NOW - timedelta(days=400))
-    fresh_fix = ready_pr(2, title="fix: y", head_ref="y", created_at=NOW)
-    low_sec = security(3, created_at=NOW, labels=("security", "priority: low"), security_scanned=True)
+    old_doc = ready_pr(1, title="docs: x", head_ref="x", created_at=NOW - timedelta(days=400), scan=ScanState.SUCCESS)
+    fresh_fix = ready_pr(2, title="fix: y", head_ref="y", created_at=NOW, scan=ScanState.SUCCESS)
+    low_sec = security(3, created_at=NOW, labels=("security", "priority: low"), scan=ScanState.SUCCESS)
     q = queue(old_doc, fresh_fix, low_sec)
     p = plan(q, "merge-only", SETTINGS, NOW)
     # security 100 - 20 = 80; bugfix 60 + 0 = 60; docs 10 + 30 (capped) = 40
@@ -99,7 +99,7 @@ def test_security_only_scans_and_labels_missing_security_label():
     assert [(a.kind, a.pr, a.label) for a in p.actions] == [
         ("security_scan", 1, ""), ("security_scan", 2, ""), ("label", 1, "security")]
     reasons = {s.pr: s.reasons for s in p.skipped}
-    assert reasons[3] == ("security scan: already scanned at 0000000",)
+    assert reasons[3] == ("security scan: scanned at this head (0000000), passed",)
     assert reasons[4] == ("not a security PR (category feature)",)
 
 
@@ -110,12 +110,12 @@ def test_scan_limit_binds():
     assert {s.pr: s.reasons for s in p.skipped} == {2: ("limit: scan batch full (1)",)}
 
 
-def test_auto_is_the_union_and_merge_of_security_waits_for_scan():
+def test_auto_is_the_union_scans_before_merging_and_lists_batch_by_batch():
     q = queue(ready_pr(1), behind(2), conflicting(3), security(4), security(5, security_scanned=True))
     p = plan(q, "auto", SETTINGS, NOW)
     kinds = [(a.kind, a.pr) for a in p.actions]
-    assert kinds == [("merge", 5), ("merge", 1), ("update_branch", 2), ("notify_conflict", 3),
-                     ("security_scan", 4)]
+    assert kinds == [("security_scan", 4), ("security_scan", 1), ("merge", 4), ("merge", 5), ("merge", 1),
+                     ("update_branch", 2), ("notify_conflict", 3)]
     accounted_once(p, q)
 
 
@@ -175,9 +175,9 @@ def test_unknown_mode_is_refused():
     ("data", "message"),
     [
         ({"schema": "other/1"}, "unsupported plan schema"),
-        ({"schema": "lbconsole.plan/1", "repo": "a/b"}, "malformed plan"),
+        ({"schema": "lbconsole.plan/1", "repo": "a/b"}, "mode: is missing"),  # every field is named now
         ({"schema": "lbconsole.plan/1", "repo": "a/b", "mode": "auto", "generated_at": "2026-11-23T12:00:00Z",
-          "limits": {"merge": 5}, "actions": [{"kind": "merge", "pr": 1}]}, "needs 'pr' and 'head_sha'"),
+          "limits": {"merge": 5}, "actions": [{"kind": "merge", "pr": 1}]}, "actions\\[0\\].head_sha: is missing"),
         ({"schema": "lbconsole.plan/1", "repo": "a/b", "mode": "auto", "generated_at": "2026-11-23T12:00:00Z",
           "limits": {}, "actions": [{"kind": "explode"}]}, "unknown action kind"),
     ],

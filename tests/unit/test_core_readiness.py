@@ -66,3 +66,12 @@ def test_trusted_bot_needs_no_approval_only_for_dependencies_and_security():
     assert assess(bot, "dependencies", POLICY).summary.startswith("trusted bot dependabot[bot]")
     assert assess(bot, "security", POLICY).ready
     assert not assess(bot, "feature", POLICY).ready
+
+
+def test_a_scan_state_sets_security_scanned_and_a_bare_flag_means_passed():
+    from lbconsole.core.models import ScanState
+
+    assert ready_pr(1, scan=ScanState.FAILURE).security_scanned is True
+    assert ready_pr(1, scan=ScanState.PENDING).security_scanned is False
+    assert ready_pr(1, security_scanned=True).scan is ScanState.SUCCESS  # the simulator's core_pull, older tests
+    assert ready_pr(1).scan is ScanState.NONE

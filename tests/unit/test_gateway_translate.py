@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from lbconsole.core.models import ChecksState, Mergeable, MergeState, ReviewDecision
+from lbconsole.core.models import ChecksState, Mergeable, MergeState, ReviewDecision, ScanState
 from lbconsole.errors import GatewayError
 from lbconsole.github import translate
 
@@ -161,10 +161,36 @@ def test_security_scanned_means_a_finished_scan(state: str, scanned: bool) -> No
     assert translate.pull_from_node(node).security_scanned is scanned
 
 
+@pytest.mark.parametrize(
+    ("state", "scan"),
+    [
+        ("SUCCESS", ScanState.SUCCESS),
+        ("FAILURE", ScanState.FAILURE),
+        ("PENDING", ScanState.PENDING),
+        ("EXPECTED", ScanState.PENDING),
+        ("ERROR", ScanState.ERROR),
+        ("SOMETHING_NEW", ScanState.ERROR),
+    ],
+)
+def test_the_scan_state_is_read_for_the_gate(state: str, scan: ScanState) -> None:
+    node = dependabot_node()
+    node["commits"]["nodes"][0]["commit"]["status"] = {"context": {"state": state}}
+    assert translate.pull_from_node(node).scan is scan
+
+
+def test_no_scan_status_is_none() -> None:
+    node = dependabot_node()
+    node["commits"]["nodes"][0]["commit"]["status"] = {"context": None}
+    assert translate.pull_from_node(node).scan is ScanState.NONE
+    assert translate.scan_state_of(None) is ScanState.NONE
+    assert translate.scan_state_of("success") is ScanState.SUCCESS  # REST spells it in lower case
+
+
 def test_scan_status_on_an_older_commit_does_not_count() -> None:
     node = dependabot_node()
     node["commits"]["nodes"][0]["commit"]["oid"] = "0" * 40
     assert translate.pull_from_node(node).security_scanned is False
+    assert translate.pull_from_node(node).scan is ScanState.NONE
 
 
 def test_unknown_enum_values_take_the_cautious_side() -> None:
@@ -234,3 +260,15 @@ def test_rest_shapes() -> None:
     assert entry.patch is None
     assert translate.content_bytes({"type": "file", "encoding": "base64", "content": "aGlo\naQ==\n"}, "x") == b"hihi"
     assert translate.content_bytes([{"type": "file"}], "docs") is None
+
+
+def test_the_scan_state_from_a_combined_status_takes_the_latest_of_the_context() -> None:
+    body = {"state": "failure", "statuses": [
+        {"id": 3, "context": "ci/test", "state": "failure"},
+        {"id": 7, "context": "lbconsole/security-scan", "state": "success"},
+        {"id": 5, "context": "lbconsole/security-scan", "state": "failure"},
+    ]}
+    assert translate.scan_state_from_rest(body, "lbconsole/security-scan") is ScanState.SUCCESS
+    assert translate.scan_state_from_rest({"statuses": []}, "lbconsole/security-scan") is ScanState.NONE
+    with pytest.raises(GatewayError):
+        translate.scan_state_from_rest([], "lbconsole/security-scan")

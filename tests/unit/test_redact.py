@@ -134,3 +134,66 @@ def test_a_record_with_bad_arguments_is_still_logged_redacted() -> None:
     output = stream.getvalue()
     assert "two" in output
     assert CLASSIC not in output
+
+
+# -- linear time on any line ---------------------------------------------------------------
+
+KIB64 = 64 * 1024
+
+
+def _fill(unit: str, tail: str = "") -> str:
+    return (unit * (KIB64 // len(unit) + 1))[: KIB64 - len(tail)] + tail
+
+
+ADVERSARIAL_CLEAN = [
+    _fill("a."),
+    _fill("a-", "@"),
+    _fill("a.b-c+", "@example.com"),
+    _fill("x://u:", "no at sign"),
+    _fill("://a:"),
+    "authorization:" + " " * (KIB64 - 14),
+    _fill("authorization "),
+    "bearer" + " " * (KIB64 - 6),
+    _fill("token abc "),
+    _fill("ghp_" + "a" * 19 + "."),
+    _fill("github_pa"),
+    _fill("v1." + "0" * 39 + " "),
+]
+
+
+@pytest.mark.parametrize("line", ADVERSARIAL_CLEAN, ids=lambda line: repr(line[:12]))
+def test_64_kib_adversarial_lines_without_secrets_are_untouched_quickly(line: str) -> None:
+    import time
+
+    start = time.perf_counter()
+    assert redact(line) is line or redact(line) == line
+    # Linear: a few ms here; the old URL pattern took 15-25 s on the first line.
+    assert time.perf_counter() - start < 0.5
+
+
+@pytest.mark.parametrize(
+    ("junk", "secret", "masked"),
+    [
+        ("a.", "https://x-access-token:s3cretValue@github.com/o/r", "https://x-access-token:***@github.com/o/r"),
+        ("a-b.", "git+ssh://bot:p4ss@host/x", "git+ssh://bot:***@host/x"),
+        ("gh", CLASSIC, "***"),
+        ("github_pa", FINE_GRAINED, "***"),
+        ("authorization ", "Authorization: Bearer abc.def", "Authorization: Bearer ***"),
+        ("bearer ", "Bearer eyJhbGciOiJIUzI1NiJ9.e30.x", "Bearer ***"),
+    ],
+)
+def test_a_secret_at_the_end_of_a_64_kib_adversarial_line_is_still_masked(junk: str, secret: str, masked: str) -> None:
+    import time
+
+    line = _fill(junk, " " + secret)
+    start = time.perf_counter()
+    out = redact(line)
+    assert time.perf_counter() - start < 0.5
+    assert out.endswith(" " + masked)
+    assert secret not in out
+    assert len(out) == len(line) - len(secret) + len(masked)
+
+
+@pytest.mark.parametrize("prefix", ["access_token%3D", "GH_TOKEN_", "x"])
+def test_a_token_glued_to_a_word_is_masked(prefix: str) -> None:
+    assert redact(f"{prefix}{CLASSIC}&x=1") == f"{prefix}***&x=1"

@@ -74,9 +74,11 @@ def test_detail_says_what_the_mode_does_or_why_not():
 def test_cost_estimate_counts_reads_and_writes():
     queue = demo_queue()
     cost = render.estimate_cost(plan(queue, "auto", fake_settings(), NOW), fake_settings())
-    # 5 merges: 5 re-reads + 4 re-checks + 5 merges; 2 updates: 2 + 2; 1 notify: 2 reads + 2 writes
-    assert (cost.reads, cost.writes) == (13, 9)
-    assert cost.by_kind == (("merge", 5, 14), ("update_branch", 2, 4), ("notify_conflict", 1, 4))
+    # 5 merges: 5 re-reads + 4 re-checks + 5 merges; 2 updates: 2 + 2; 1 notify: 2 reads + 2 writes;
+    # 4 gate scans (the merges whose head has no passed scan yet): 3 reads + 3 writes each
+    assert (cost.reads, cost.writes) == (25, 21)
+    assert cost.by_kind == (("merge", 5, 14), ("update_branch", 2, 4), ("notify_conflict", 1, 4),
+                            ("security_scan", 4, 24))
     assert cost.paced_s == 0
     empty = render.estimate_cost(plan(queue, "security-only", fake_settings(), NOW))
     assert empty.requests == 0
@@ -86,7 +88,7 @@ def test_cost_estimate_counts_reads_and_writes():
 def test_affected_prs_lists_each_pr_once():
     queue = demo_queue()
     lines = render.affected_prs(plan(queue, "full-audit", fake_settings(), NOW))
-    assert "#23 notify_conflict, label bug" in lines
+    assert "#23 label bug, notify_conflict" in lines  # labels before the conflict batch
     assert lines[-1].startswith("report: ")
     assert len([line for line in lines if line.startswith("#23 ")]) == 1
 

@@ -305,3 +305,66 @@ def test_importing_the_scanner_stays_cheap() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
 
     assert out.strip() == "[]"
+
+
+# -- the scanner's own rules (scan_rules), where detect-secrets falls short ------------------
+
+
+def test_detect_secrets_misses_fine_grained_tokens_and_the_builtin_rule_finds_them() -> None:
+    from detect_secrets.plugins.github_token import GitHubTokenDetector
+
+    pat = "github_pat_" + "A1b2C3d4E5f6G7h8I9j0K1" + "_" + "Zy9Xw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0Fe9Dc8Ba7" + "Q1w2E3r4T5y6U7i8O9p0"
+    assert len(pat) == 11 + 22 + 1 + 59
+    assert not list(GitHubTokenDetector().analyze_line(filename="x.py", line=f'T = "{pat}"'))
+    report = scan([new_file("x.py", [f'T = "{pat}"'])])
+    assert located(report) == {("secret/github-token", "x.py", 1)}
+    assert report.findings[0].message == f"GitHub Token added ({pat[:4]}{'*' * 12}{pat[-4:]})"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("DB_PASSWORD=hunter2", 'DB_PASSWORD="hunter2"'),
+        ("export DB_PASSWORD=hunter2  # note", 'export DB_PASSWORD="hunter2"  # note'),
+        ("ENV DB_PASSWORD hunter2", 'ENV DB_PASSWORD="hunter2"'),
+        ("ENV A=1 DB_PASSWORD=hunter2", 'ENV A="1" DB_PASSWORD="hunter2"'),
+        ('DB_PASSWORD="hunter2"', 'DB_PASSWORD="hunter2"'),
+        ("if [ a = b ]; then", "if [ a = b ]; then"),
+    ],
+)
+def test_unquoted_assignments_are_quoted_for_detect_secrets(line: str, expected: str) -> None:
+    from lbconsole.engine.scan_rules import quoted
+
+    assert quoted(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "lines"),
+    [
+        (".env", ["DB_PASSWORD=hunter2sekret"]),
+        ("config/.env.production", ["DB_PASSWORD=hunter2sekret"]),
+        (".env.example", ["DB_PASSWORD=hunter2sekret"]),
+        ("deploy.sh", ["export DB_PASSWORD=hunter2sekret"]),
+        ("deploy.sh", ["DB_PASSWORD=hunter2sekret"]),
+        ("Dockerfile", ["ENV DB_PASSWORD=hunter2sekret"]),
+        ("Dockerfile", ["ENV DB_PASSWORD hunter2sekret"]),
+    ],
+)
+def test_unquoted_passwords_in_env_shell_and_dockerfiles_are_flagged(path: str, lines: list[str]) -> None:
+    assert located(scan([new_file(path, lines)])) == {("secret/password-assignment", path, 1)}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "PASSWORD_FIELD = 'password'",
+        'password_label = "Password"',
+        'password_hint = "Enter your password"',
+        "DB_PASSWORD=changeme",
+        "API_KEY=your-api-key-here",
+        "TOKEN=xxxxxxxx",
+    ],
+)
+def test_names_labels_and_placeholders_are_not_secrets(line: str) -> None:
+    path = ".env.example" if "=" in line and " " not in line else "app/forms.py"
+    assert scan([new_file(path, [line])]).findings == ()
