@@ -75,7 +75,7 @@ def paginate(request: Request, items: list[Any], *, default: int = 30) -> tuple[
     def link(n: int, rel: str) -> str:
         params = dict(request.query_params)
         params.update(per_page=str(per_page), page=str(n))
-        return f'<{api_base(request)}{request.url.path}?{urlencode(params)}>; rel="{rel}"'
+        return f'<{request.url.replace(query=urlencode(params))}>; rel="{rel}"'
 
     if page > 1:
         links.append(link(page - 1, "prev"))

@@ -42,6 +42,8 @@ SERVER_ERRORS = {
     504: "We couldn't respond to your request in time. Sorry about that.",
 }
 """GitHub's message for each 5xx a fault can inject."""
+OAUTH_SCOPES = "repo, read:org, workflow"
+"""The scopes a classic token reports (`X-OAuth-Scopes`): what the console and the gh CLI need."""
 
 
 @dataclass(slots=True)
@@ -263,6 +265,7 @@ class RequestPolicy:
                     bucket.used += 1
                     state.stats.counted += 1
                 response.headers.update(self._rate_headers(resource))
+                response.headers["X-OAuth-Scopes"] = OAUTH_SCOPES
             return response
 
         return run

@@ -33,6 +33,20 @@ def _ref_sha(state: SimState, ref: str) -> str:
     raise SimError(422, f"No commit found for SHA: {ref}")
 
 
+def api_root(request: Request, state: SimState, api: str) -> Response:
+    """``GET /``: the API root, GitHub's map of URL templates."""
+    return Answer(
+        {
+            "current_user_url": f"{api}/user",
+            "rate_limit_url": f"{api}/rate_limit",
+            "repository_url": f"{api}/repos/{{owner}}/{{repo}}",
+            "user_url": f"{api}/users/{{user}}",
+            "issue_comment_url": f"{api}/repos/{{owner}}/{{repo}}/issues/comments/{{id}}",
+            "pull_request_url": f"{api}/repos/{{owner}}/{{repo}}/pulls/{{number}}",
+        }
+    )
+
+
 def get_repo(request: Request, state: SimState, api: str) -> Response:
     """``GET /repos/{o}/{r}``: the `full-repository`."""
     return Answer(shapes.repository(state, api, full=True))
@@ -68,8 +82,13 @@ def list_pulls(request: Request, state: SimState, api: str) -> Response:
 
 
 def get_pull(request: Request, state: SimState, api: str) -> Response:
-    """``GET /repos/{o}/{r}/pulls/{n}``."""
+    """``GET /repos/{o}/{r}/pulls/{n}``; the `diff` and `patch` media types answer the change as text."""
     pull = state.pull(request.path_params["number"])
+    accept = request.headers.get("accept", "")
+    if "diff" in accept or "patch" in accept:
+        text = shapes.unified_diff(pull) if "diff" in accept else shapes.mail_patch(state, pull)
+        kind = "diff" if "diff" in accept else "patch"
+        return Response(text, media_type=f"application/vnd.github.{kind}; charset=utf-8")
     return Answer(shapes.pull(state, api, pull, repo=shapes.repository(state, api)))
 
 
@@ -102,6 +121,14 @@ def check_runs(request: Request, state: SimState, api: str) -> Response:
     return Answer(
         {"total_count": len(runs), "check_runs": [shapes.check_run(state, api, r, pull) for r in page]}, headers=headers
     )
+
+
+def check_run_annotations(request: Request, state: SimState, api: str) -> Response:
+    """``GET /repos/{o}/{r}/check-runs/{id}/annotations``: the simulated checks annotate nothing."""
+    check_id = request.path_params["check_run_id"]
+    if not any(r.id == check_id for runs in state.check_runs.values() for r in runs):
+        raise SimError(404, "Not Found")
+    return Answer([])
 
 
 def combined_status(request: Request, state: SimState, api: str) -> Response:
@@ -242,6 +269,12 @@ REST_ROUTES: list[tuple[str, str, Handler, str]] = [
         REPO + "/commits/{ref:path}/status",
         combined_status,
         "commits/statuses#get-the-combined-status-for-a-specific-reference",
+    ),
+    (
+        "GET",
+        REPO + "/check-runs/{check_run_id:int}/annotations",
+        check_run_annotations,
+        "checks/runs#list-check-run-annotations",
     ),
     ("POST", REPO + "/issues/{number:int}/labels", add_labels, "issues/labels#add-labels-to-an-issue"),
     ("DELETE", REPO + "/issues/{number:int}/labels/{name}", remove_label, "issues/labels#remove-a-label-from-an-issue"),

@@ -10,7 +10,9 @@ admin API, for tests that want only the Actions side.
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from collections.abc import Callable
 from typing import Any
 
@@ -176,6 +178,39 @@ def job_logs(request: Request, sim: SimState, api: str) -> Response:
     return RedirectResponse(f"{api}/_sim/actions/logs/{job.id}?sig=sim", status_code=302)
 
 
+def get_job(request: Request, sim: SimState, api: str) -> Response:
+    """``GET /repos/{o}/{r}/actions/jobs/{job_id}``."""
+    actions = ActionsState.of(sim)
+    job = actions.job(int(request.path_params["job_id"]))
+    with actions.lock:
+        run = next(r for r in actions.runs.values() if job in r.jobs)
+        return Answer(job_json(sim, api, run, job))
+
+
+def run_logs(request: Request, sim: SimState, api: str) -> Response:
+    """``GET /repos/{o}/{r}/actions/runs/{run_id}/logs``: a zip, one `{job}/{n}_{step}.txt` per step.
+
+    The simulator keeps one log per job, so the job's whole log is its first step's file.
+    """
+    actions = ActionsState.of(sim)
+    run = actions.run(int(request.path_params["run_id"]))
+    buffer = io.BytesIO()
+    with actions.lock, zipfile.ZipFile(buffer, "w") as archive:
+        if run.status != "completed":
+            raise SimError(404, "Not Found")
+        for job in run.jobs:
+            for index, step in enumerate(job.steps):
+                text = "\n".join(job.log) + "\n" if index == 0 else ""
+                archive.writestr(f"{job.name}/{step.number}_{step.name}.txt", text)
+    return Response(buffer.getvalue(), media_type="application/zip")
+
+
+def run_artifacts(request: Request, sim: SimState, api: str) -> Response:
+    """``GET /repos/{o}/{r}/actions/runs/{run_id}/artifacts``: the simulated workflows upload none."""
+    ActionsState.of(sim).run(int(request.path_params["run_id"]))
+    return Answer({"total_count": 0, "artifacts": []})
+
+
 REPO = "/repos/{owner}/{repo}/actions"
 ACTIONS_ROUTES: list[tuple[str, str, Handler, str]] = [
     ("GET", REPO + "/workflows", list_workflows, "workflows#list-repository-workflows"),
@@ -190,6 +225,9 @@ ACTIONS_ROUTES: list[tuple[str, str, Handler, str]] = [
     ("GET", REPO + "/runs", list_runs, "workflow-runs#list-workflow-runs-for-a-repository"),
     ("GET", REPO + "/runs/{run_id:int}", get_run, "workflow-runs#get-a-workflow-run"),
     ("GET", REPO + "/runs/{run_id:int}/jobs", list_jobs, "workflow-jobs#list-jobs-for-a-workflow-run"),
+    ("GET", REPO + "/runs/{run_id:int}/logs", run_logs, "workflow-runs#download-workflow-run-logs"),
+    ("GET", REPO + "/runs/{run_id:int}/artifacts", run_artifacts, "artifacts#list-workflow-run-artifacts"),
+    ("GET", REPO + "/jobs/{job_id:int}", get_job, "workflow-jobs#get-a-job-for-a-workflow-run"),
     ("GET", REPO + "/jobs/{job_id:int}/logs", job_logs, "workflow-jobs#download-job-logs-for-a-workflow-run"),
 ]
 """The GitHub routes, in the shape of the simulator's other GitHub routes (method, path, handler, docs anchor)."""

@@ -159,6 +159,8 @@ def _select(parent: Any, value: Any, selection_set: SelectionSetNode, variables:
         if name == "__typename":
             out[key] = value.get("__typename", parent.name)
             continue
+        if name.startswith("__"):  # introspection (`__type`, `__schema`): graphql-core answers it
+            raise _Fallback
         field_def = parent.fields[name]
         raw = value.get(name)
         if callable(raw):

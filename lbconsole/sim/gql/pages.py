@@ -18,9 +18,26 @@ from lbconsole.sim.gql.errors import ExcessivePagination, MissingBoundaries
 MAX_PAGE = 100
 
 
-def connection_args(name: str, first: int | None, last: int | None) -> int:
-    """The page size GitHub would serve; raises GitHub's errors for missing, excessive or negative bounds."""
+def asks_for_items(info: Any) -> bool:
+    """Whether the connection field being resolved selects `nodes` or `edges` (True without `info`)."""
+    if info is None:
+        return True
+    for node in info.field_nodes:
+        for selection in node.selection_set.selections if node.selection_set else ():
+            name = getattr(getattr(selection, "name", None), "value", None)
+            if name in ("nodes", "edges") or name is None:  # a fragment may select them
+                return True
+    return False
+
+
+def connection_args(name: str, first: int | None, last: int | None, info: Any = None) -> int:
+    """The page size GitHub would serve; raises GitHub's errors for missing, excessive or negative bounds.
+
+    Like GitHub, a connection asked only for `totalCount` or `pageInfo` needs no bounds (`info` tells).
+    """
     if first is None and last is None:
+        if not asks_for_items(info):
+            return 0
         raise MissingBoundaries(
             f"You must provide a `first` or `last` value to properly paginate the `{name}` connection."
         )
@@ -59,13 +76,14 @@ def connection(
     before: str | None,
     *,
     desc: bool = False,
+    info: Any = None,
 ) -> dict[str, Any]:
     """Cursor pagination of `items` (sorted by `keys`, descending when `desc`) as a Connection.
 
     A cursor holds the key of its item, so pages stay correct when items
     before it disappear (a PR merged between two page requests).
     """
-    count = connection_args(name, first, last)
+    count = connection_args(name, first, last, info)
     lo, hi = 0, len(items)
 
     def beyond(k: Any, key: Any) -> bool:
@@ -102,7 +120,8 @@ def list_connection(
     last: int | None = None,
     after: str | None = None,
     before: str | None = None,
+    info: Any = None,
     **_: Any,
 ) -> dict[str, Any]:
     """A connection over `items` in their order (the cursor is the index)."""
-    return connection(items, list(range(len(items))), name, first, last, after, before)
+    return connection(items, list(range(len(items))), name, first, last, after, before, info=info)
