@@ -74,6 +74,9 @@ def _settings(state: SimState, body: dict[str, Any]) -> dict[str, Any]:
     with state.lock:
         if "checks_delay_s" in body:
             state.checks_delay_s = float(body["checks_delay_s"])
+        for delay in ("mergeability_delay_s", "update_branch_delay_s"):
+            if delay in body:
+                setattr(state, delay, max(0.0, float(body[delay])))
         if "strict" in body:
             state.protection.strict = bool(body["strict"])
         if "required_checks" in body:
@@ -83,6 +86,8 @@ def _settings(state: SimState, body: dict[str, Any]) -> dict[str, Any]:
         state.version += 1
         return {
             "checks_delay_s": state.checks_delay_s,
+            "mergeability_delay_s": state.mergeability_delay_s,
+            "update_branch_delay_s": state.update_branch_delay_s,
             "strict": state.protection.strict,
             "required_checks": list(state.protection.required_checks),
             "rate_limit": state.core.limit,

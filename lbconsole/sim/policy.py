@@ -247,6 +247,7 @@ class RequestPolicy:
                     resp = self._limit_answer(resource, self._primary_message(), 403)
                     resp.headers.update(self._rate_headers(resource))
                     return resp
+                state.settle()  # what GitHub finished computing since the last request
                 try:
                     if "{owner}" in template:
                         check_repo(state, request)

@@ -49,11 +49,14 @@ def admin_routes(sim_state_getter: Callable[[], SimState]) -> list[Route]:
                 state.legacy_dispatch = bool(body["legacy_dispatch"])
             if "step_delay_s" in body:
                 state.step_delay_s = max(0.0, float(body["step_delay_s"]))
+            if "list_delay_s" in body:
+                state.list_delay_s = max(0.0, float(body["list_delay_s"]))
             return Answer(
                 {
                     "auto_run": state.auto_run,
                     "legacy_dispatch": state.legacy_dispatch,
                     "step_delay_s": state.step_delay_s,
+                    "list_delay_s": state.list_delay_s,
                 }
             )
 

@@ -72,6 +72,14 @@ class RepositoryBase:
         self.statuses: dict[str, list[SimStatus]] = {}
         self.checks_delay_s = 1.0
         """Sim seconds a pending check suite runs before it concludes."""
+        self.mergeability_delay_s = 0.0
+        """Sim seconds other open PRs read UNKNOWN after the base moves, while GitHub computes a test merge."""
+        self.update_branch_delay_s = 0.0
+        """Sim seconds between update-branch's 202 and the head actually moving."""
+        self.pending_mergeable: dict[int, tuple[datetime, str]] = {}
+        """PR number -> (when its mergeability resolves, to what), while it reads UNKNOWN after a base move."""
+        self.pending_updates: dict[int, datetime] = {}
+        """PR number -> when an accepted update-branch moves its head."""
         self.check_names: tuple[str, ...] = ("ci/test", "ci/lint", "build")
         self.viewer = "octocat"
         """The authenticated user, whatever the token."""

@@ -32,6 +32,7 @@ class SimState(PullDynamics, Conversation):
     def snapshot(self, number: int) -> dict[str, Any]:
         """Every internal fact of one PR (admin `GET /_sim/state/pulls/{n}`)."""
         with self.lock:
+            self.settle()
             p = self.pull(number)
             rollup, failing = self.rollup(p.head_sha)
             return {
@@ -49,6 +50,7 @@ class SimState(PullDynamics, Conversation):
                 ],
                 "head_sha": p.head_sha,
                 "head_ref": p.head_ref,
+                "update_pending": number in self.pending_updates,
                 "base_sha": p.base_sha,
                 "base_tip": self.base_sha,
                 "behind": self.behind(p),
