@@ -96,3 +96,41 @@ def test_enterprise_paths_diff_media_type_and_api_root() -> None:
     gql = client.post("/api/graphql", json={"query": "{ viewer { login } }"})
     assert gql.json() == {"data": {"viewer": {"login": "octocat"}}}
     assert client.get("/repos/acme/rocket/pulls/1201").json()["number"] == 1201  # github.com's paths stay
+
+
+PAGE = """query($after: String, $dir: OrderDirection!) { repository(owner: "acme", name: "rocket") {
+  pullRequests(states: [OPEN], first: 100, after: $after, orderBy: {field: CREATED_AT, direction: $dir}) {
+    nodes { number } pageInfo { hasNextPage endCursor } } } }"""
+
+
+def all_pages(state: SimState, direction: str, between: Any = None) -> list[int]:
+    numbers: list[int] = []
+    after = None
+    while True:
+        page = run(state, PAGE, after=after, dir=direction)["data"]["repository"]["pullRequests"]
+        numbers += [n["number"] for n in page["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return numbers
+        after = page["pageInfo"]["endCursor"]
+        if between is not None:
+            between()
+            between = None
+
+
+def test_pagination_by_cursor_is_complete_both_ways_and_follows_writes() -> None:
+    state = build("scale:450")
+    expected = [p.number for p in state.open_pulls()]
+    assert all_pages(state, "ASC") == expected
+    assert all_pages(state, "DESC") == expected[::-1]
+    first_of_page_two = expected[100]
+    merged = expected[150]  # merged between two pages: the later pages no longer list it, nothing is skipped
+    state.pulls[merged].mergeable = "MERGEABLE"
+    state.protection.strict = False
+    state.protection.required_checks = ()
+
+    def merge() -> None:
+        state.merge(merged, sha=None)
+
+    pages = all_pages(state, "ASC", between=merge)
+    assert pages[100] == first_of_page_two
+    assert pages == [n for n in expected if n != merged]

@@ -8,6 +8,7 @@ before it disappear (a PR merged between two page requests).
 from __future__ import annotations
 
 import base64
+import bisect
 import json
 from typing import Any
 
@@ -66,6 +67,18 @@ def _uncursor(cursor: str) -> Any:
         raise GraphQLError(f"`{cursor}` does not appear to be a valid cursor.") from None
 
 
+def _same(key: Any) -> Any:
+    return key
+
+
+def _negated(key: Any) -> Any:
+    """A descending key as an ascending one: [-a, -b] (keys are numbers or lists of numbers)."""
+    try:
+        return [-part for part in key] if isinstance(key, list) else -key
+    except TypeError:
+        raise GraphQLError("The cursor does not belong to this connection.") from None
+
+
 def connection(
     items: list[Any],
     keys: list[Any],
@@ -86,15 +99,12 @@ def connection(
     count = connection_args(name, first, last, info)
     lo, hi = 0, len(items)
 
-    def beyond(k: Any, key: Any) -> bool:
-        return bool(k < key) if desc else bool(k > key)
-
+    # `keys` is sorted (descending when `desc`): a cursor is found by bisection, not by a scan.
+    ascending = _negated if desc else _same
     if after is not None:
-        key = _uncursor(after)
-        lo = next((i for i, k in enumerate(keys) if beyond(k, key)), len(items))
+        lo = bisect.bisect_right(keys, ascending(_uncursor(after)), key=ascending)
     if before is not None:
-        key = _uncursor(before)
-        hi = next((i for i, k in enumerate(keys) if k == key or beyond(k, key)), len(items))
+        hi = bisect.bisect_left(keys, ascending(_uncursor(before)), key=ascending)
     hi = max(hi, lo)
     if first is not None:
         start, end = lo, min(hi, lo + count)

@@ -219,6 +219,52 @@ ORDER_KEYS = {
 }
 
 
+def _ordered_pulls(
+    state: SimState,
+    states: list[str] | None,
+    order_by: dict[str, str] | None,
+    labels: list[str] | None,
+    base_ref: str | None,
+    head_ref: str | None,
+) -> tuple[list[SimPull], list[Any]]:
+    """The pulls a `pullRequests` connection pages over, in order, with their cursor keys (cached)."""
+    order = order_by or {"field": "CREATED_AT", "direction": "ASC"}
+    cache_key = (
+        state.version,
+        len(state.pulls),
+        tuple(states or ()),
+        (order["field"], order["direction"]),
+        tuple(labels or ()),
+        base_ref,
+        head_ref,
+    )
+    cache = state.gql_order_cache
+    cached = cache.get(cache_key)
+    if cached is not None:
+        return cached
+    wanted = set(states or ())
+    folded = {x.casefold() for x in labels or ()}
+    pulls = []
+    for p in state.pulls.values():
+        p_state = "MERGED" if p.merged else ("OPEN" if p.state == "open" else "CLOSED")
+        if wanted and p_state not in wanted:
+            continue
+        if folded and not folded & {x.casefold() for x in p.labels}:
+            continue
+        if base_ref is not None and p.base_ref != base_ref:
+            continue
+        if head_ref is not None and p.head_ref != head_ref:
+            continue
+        pulls.append(p)
+    key_of = ORDER_KEYS[order["field"]]
+    keyed = sorted(((key_of(p), p.number, p) for p in pulls), key=lambda k: k[:2], reverse=order["direction"] == "DESC")
+    result = ([k[2] for k in keyed], [[k[0], k[1]] for k in keyed])
+    if len(cache) > 32:
+        cache.clear()
+    cache[cache_key] = result
+    return result
+
+
 def _repository(state: SimState) -> dict[str, Any]:
     def pull_requests(
         info: Any,
@@ -233,25 +279,8 @@ def _repository(state: SimState) -> dict[str, Any]:
         before: str | None = None,
     ) -> dict[str, Any]:
         connection_args("pullRequests", first, last, info)
-        wanted = set(states or ())
-        pulls = []
-        for p in state.pulls.values():
-            p_state = "MERGED" if p.merged else ("OPEN" if p.state == "open" else "CLOSED")
-            if wanted and p_state not in wanted:
-                continue
-            if labels and not {x.casefold() for x in labels} & {x.casefold() for x in p.labels}:
-                continue
-            if baseRefName is not None and p.base_ref != baseRefName:
-                continue
-            if headRefName is not None and p.head_ref != headRefName:
-                continue
-            pulls.append(p)
-        order = orderBy or {"field": "CREATED_AT", "direction": "ASC"}
-        key_of = ORDER_KEYS[order["field"]]
-        desc = order["direction"] == "DESC"
-        keyed = sorted(((key_of(p), p.number, p) for p in pulls), key=lambda k: k[:2], reverse=desc)
-        pulls = [k[2] for k in keyed]
-        keys = [[k[0], k[1]] for k in keyed]
+        pulls, keys = _ordered_pulls(state, states, orderBy, labels, baseRefName, headRefName)
+        desc = (orderBy or {}).get("direction") == "DESC"
         page = connection(pulls, keys, "pullRequests", first, last, after, before, desc=desc, info=info)
         page["nodes"] = [_pull(state, p) for p in page["nodes"]]
         return page

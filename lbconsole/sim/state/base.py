@@ -19,6 +19,7 @@ from __future__ import annotations
 import random
 import threading
 from datetime import datetime, timedelta
+from typing import Any
 
 from lbconsole.sim.policy import Fault, RateBucket, RequestStats
 from lbconsole.sim.state.model import (
@@ -96,6 +97,8 @@ class RepositoryBase:
         """Bumped by every write; part of every ETag."""
         self.pushed_at = self.clock.anchor
         """The repository's last write (its `pushed_at`/`updated_at`): fixed between writes, so ETags are stable."""
+        self.gql_order_cache: dict[Any, Any] = {}
+        """GraphQL's filtered, sorted pulls per (version, filters): one sort per state version, not one per page."""
         self._next_id = 1000
 
     @property
