@@ -64,6 +64,7 @@ def _fault(body: dict[str, Any]) -> Fault | None:
         rate_limited=bool(body.get("rate_limited")),
         rate_limit_status=int(body.get("error_status", 403)) if body.get("rate_limited") else 403,
         retry_after=body.get("retry_after"),
+        secondary=bool(body.get("secondary")),
         routes=tuple(body.get("routes") or ()),
         count=body.get("count"),
     )

@@ -56,7 +56,9 @@ class Fault:
     rate_limited: bool = False
     rate_limit_status: int = 403
     retry_after: int | None = None
-    """Seconds; when set, a rate-limited answer is a secondary rate limit (Retry-After)."""
+    """Seconds; when set, a rate-limited answer is a secondary rate limit with `Retry-After`."""
+    secondary: bool = False
+    """A secondary rate limit even without `retry_after`: GitHub's 403 that names no time."""
     routes: tuple[str, ...] = ()
     """`METHOD /template`, or substrings of a route template or path; empty: every non-admin route."""
     count: int | None = None
@@ -179,12 +181,14 @@ class RequestPolicy:
         headers = self._rate_headers(resource)
         resp: Response
         if fault.rate_limited:
-            reset = int(time.time()) + (fault.retry_after or 60)
-            headers.update({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)})
-            if fault.retry_after is not None:  # a secondary limit: an HTTP error on every API
-                headers["Retry-After"] = str(fault.retry_after)
+            if fault.secondary or fault.retry_after is not None:
+                # A secondary limit leaves the primary bucket as it is: remaining and reset stay true.
                 resp = error(fault.rate_limit_status, SECONDARY_MESSAGE, SECONDARY_DOCS)
+                if fault.retry_after is not None:
+                    headers["Retry-After"] = str(fault.retry_after)
             else:
+                reset = int(time.time()) + 60
+                headers.update({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)})
                 resp = self._limit_answer(resource, self._primary_message(), fault.rate_limit_status)
             resp.headers.update(headers)
             return resp
@@ -239,11 +243,12 @@ class RequestPolicy:
             bucket = self._bucket(resource)
             with state.lock:
                 bucket.roll(time.time())
-                if fault is not None:
+                free = template == "/rate_limit"  # GitHub answers it whatever the limits say
+                if fault is not None and not (free and fault.rate_limited):
                     faulted = self._fault_response(fault, resource)
                     if faulted is not None:
                         return faulted
-                if bucket.remaining <= 0:
+                if bucket.remaining <= 0 and not free:
                     resp = self._limit_answer(resource, self._primary_message(), 403)
                     resp.headers.update(self._rate_headers(resource))
                     return resp
