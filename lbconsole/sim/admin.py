@@ -178,6 +178,17 @@ def admin_routes(simulator: Simulator) -> Mount:
         state.set_checks(number, body["state"], body.get("names"))
         return Answer(state.snapshot(number))
 
+    def create_pull(request: Request, body: dict[str, Any]) -> Response:
+        return Answer(state.snapshot(state.open_pull(body).number), status_code=201)
+
+    def close_pull(request: Request, body: dict[str, Any]) -> Response:
+        return Answer(state.snapshot(state.set_open(_number(request), bool(body.get("reopen"))).number))
+
+    def review_pull(request: Request, body: dict[str, Any]) -> Response:
+        number = _number(request)
+        state.add_review(number, str(body.get("user") or "reviewer"), str(body["event"]), str(body.get("body") or ""))
+        return Answer(state.snapshot(number))
+
     def patch_pull(request: Request, body: dict[str, Any]) -> Response:
         return Answer(_patch_pull(state, _number(request), body))
 
@@ -201,6 +212,9 @@ def admin_routes(simulator: Simulator) -> Mount:
             route("/clock/advance", advance_clock, "POST"),
             route("/settings", settings, "GET", "POST"),
             route("/state/pulls/{number}", pull_state, "GET"),
+            route("/pulls", create_pull, "POST"),
+            route("/pulls/{number}/close", close_pull, "POST"),
+            route("/pulls/{number}/reviews", review_pull, "POST"),
             route("/pulls/{number}/push", push, "POST"),
             route("/pulls/{number}/checks", checks, "POST"),
             route("/pulls/{number}", patch_pull, "PATCH"),

@@ -92,6 +92,30 @@ def get_pull(request: Request, state: SimState, api: str) -> Response:
     return Answer(shapes.pull(state, api, pull, repo=shapes.repository(state, api)))
 
 
+def update_pull(request: Request, state: SimState, api: str) -> Response:
+    """``PATCH /repos/{o}/{r}/pulls/{n}``: `state` closes without merging (or reopens); `title`, `body`."""
+    body = request_json(request) or {}
+    number = request.path_params["number"]
+    if "state" in body:
+        if body["state"] not in ("open", "closed"):
+            raise SimError(422, "Validation Failed")
+        state.set_open(number, body["state"] == "open")
+    pull = state.pull(number)
+    for key in ("title", "body"):
+        if isinstance(body.get(key), str):
+            setattr(pull, key, body[key])
+            state.touch(pull)
+    return Answer(shapes.pull(state, api, pull, repo=shapes.repository(state, api)))
+
+
+def create_review(request: Request, state: SimState, api: str) -> Response:
+    """``POST /repos/{o}/{r}/pulls/{n}/reviews`` with an `event`: drives the PR's `reviewDecision`."""
+    body = request_json(request) or {}
+    p = state.pull(request.path_params["number"])
+    review = state.add_review(p.number, state.viewer, str(body.get("event", "COMMENT")), str(body.get("body") or ""))
+    return Answer(shapes.review(state, api, p, review))
+
+
 def list_files(request: Request, state: SimState, api: str) -> Response:
     """``GET /repos/{o}/{r}/pulls/{n}/files`` (GitHub lists at most 3,000)."""
     p = state.pull(request.path_params["number"])
@@ -260,7 +284,9 @@ REST_ROUTES: list[tuple[str, str, Handler, str]] = [
     ("GET", REPO + "/pulls", list_pulls, "pulls/pulls#list-pull-requests"),
     ("GET", REPO + "/pulls/{number:int}", get_pull, "pulls/pulls#get-a-pull-request"),
     ("GET", REPO + "/pulls/{number:int}/files", list_files, "pulls/pulls#list-pull-requests-files"),
+    ("PATCH", REPO + "/pulls/{number:int}", update_pull, "pulls/pulls#update-a-pull-request"),
     ("GET", REPO + "/pulls/{number:int}/reviews", list_reviews, "pulls/reviews#list-reviews-for-a-pull-request"),
+    ("POST", REPO + "/pulls/{number:int}/reviews", create_review, "pulls/reviews#create-a-review-for-a-pull-request"),
     ("PUT", REPO + "/pulls/{number:int}/merge", merge, "pulls/pulls#merge-a-pull-request"),
     ("PUT", REPO + "/pulls/{number:int}/update-branch", update_branch, "pulls/pulls#update-a-pull-request-branch"),
     ("GET", REPO + "/commits/{ref:path}/check-runs", check_runs, "checks/runs#list-check-runs-for-a-git-reference"),

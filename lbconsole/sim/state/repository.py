@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from lbconsole.sim.state.conversation import Conversation
-from lbconsole.sim.state.dynamics import PullDynamics
+from lbconsole.sim.state.lifecycle import PullLifecycle
 from lbconsole.sim.state.model import SimPull
 
 
-class SimState(PullDynamics, Conversation):
+class SimState(PullLifecycle, Conversation):
     """One simulated repository with its pull requests, thread-safe."""
 
     def add_pull(self, pull: SimPull, checks: dict[str, str] | None = None) -> SimPull:
