@@ -13,6 +13,7 @@ method a JSON 404, like the rest of the simulator.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime
@@ -55,6 +56,14 @@ def _number(request: Request) -> int:
     return int(request.path_params["number"])
 
 
+def _after_write(value: Any) -> str | None:
+    if value in (None, "502", "drop"):
+        return value
+    if value == 502:
+        return "502"
+    raise ValueError(f"after_write must be 502 or drop, got {value!r}")
+
+
 def _fault(body: dict[str, Any]) -> Fault | None:
     """The fault a `POST /_sim/faults` body asks for; None when it asks for no misbehaviour at all."""
     fault = Fault(
@@ -67,6 +76,8 @@ def _fault(body: dict[str, Any]) -> Fault | None:
         secondary=bool(body.get("secondary")),
         routes=tuple(body.get("routes") or ()),
         count=body.get("count"),
+        after_write=_after_write(body.get("after_write")),
+        seed=None if body.get("seed") is None else int(body["seed"]),
     )
     return None if fault == Fault(routes=fault.routes, count=fault.count) else fault
 
@@ -150,6 +161,8 @@ def admin_routes(simulator: Simulator) -> Mount:
 
     def set_fault(request: Request, body: dict[str, Any]) -> Response:
         state.fault = _fault(body)
+        if state.fault is not None and state.fault.seed is not None:
+            simulator.policy.fault_rng = random.Random(state.fault.seed)  # the test chose the draws
         return Answer({"fault": None if state.fault is None else asdict(state.fault)})
 
     def clear_fault(request: Request, body: dict[str, Any]) -> Response:

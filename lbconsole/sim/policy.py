@@ -63,6 +63,11 @@ class Fault:
     """`METHOD /template`, or substrings of a route template or path; empty: every non-admin route."""
     count: int | None = None
     """How many matching requests to affect before the fault clears itself."""
+    after_write: str | None = None
+    """"502" or "drop": the error comes after the handler ran ("write applied, response lost"):
+    a 502, or the connection dropped once the answer's headers are out."""
+    seed: int | None = None
+    """Seed of the draws of `error_rate` (None: the scenario's), so a test chooses its pattern."""
 
     def matches(self, method: str, template: str, path: str) -> bool:
         """Whether a request falls under this fault."""
@@ -138,6 +143,18 @@ def rate_limit_overview(state: SimState) -> dict[str, Any]:
     }
 
 
+class DroppedConnection(Response):
+    """An answer whose connection drops after the status line: the client sees the stream end early."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=200, media_type="application/json")
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1000")]})
+        await send({"type": "http.response.body", "body": b'{"', "more_body": True})
+        raise ConnectionAbortedError("the simulator dropped the connection (fault after_write=drop)")
+
+
 class RequestPolicy:
     """The request behaviour of one simulated GitHub: wraps its routes' handlers."""
 
@@ -192,11 +209,25 @@ class RequestPolicy:
                 resp = self._limit_answer(resource, self._primary_message(), fault.rate_limit_status)
             resp.headers.update(headers)
             return resp
+        if fault.after_write is not None:
+            return None  # decided after the handler (`lost_response`)
         if fault.error_rate > 0 and self.fault_rng.random() < fault.error_rate:
             resp = error(fault.error_status, SERVER_ERRORS.get(fault.error_status, "Server Error"))
             resp.headers.update(headers)
             return resp
         return None
+
+    def lost_response(self, fault: Fault | None, resource: str) -> Response | None:
+        """The answer lost after the handler ran: a 502, or a dropped connection (None: no such fault)."""
+        if fault is None or fault.after_write is None:
+            return None
+        if fault.error_rate < 1.0 and self.fault_rng.random() >= fault.error_rate:
+            return None
+        if fault.after_write == "drop":
+            return DroppedConnection()
+        resp = error(502, SERVER_ERRORS[502])
+        resp.headers.update(self._rate_headers(resource))
+        return resp
 
     def _primary_message(self) -> str:
         return f"API rate limit exceeded for user ID {user_id(self.state.viewer)}."
@@ -259,6 +290,9 @@ class RequestPolicy:
                     response = handler(request, state, api_base(request))
                 except SimError as exc:
                     response = error(exc.status, exc.message, f"{DOCS}/{docs}")
+                lost = self.lost_response(fault, resource)
+                if lost is not None:
+                    return lost
                 if method == "GET" and response.status_code == 200:
                     etag = 'W/"' + hashlib.sha256(bytes(response.body)).hexdigest()[:40] + '"'
                     response.headers["ETag"] = etag
