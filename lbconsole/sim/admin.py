@@ -86,7 +86,7 @@ def _settings(state: SimState, body: dict[str, Any]) -> dict[str, Any]:
     with state.lock:
         if "checks_delay_s" in body:
             state.checks_delay_s = float(body["checks_delay_s"])
-        for delay in ("mergeability_delay_s", "update_branch_delay_s"):
+        for delay in ("checks_queue_s", "mergeability_delay_s", "update_branch_delay_s"):
             if delay in body:
                 setattr(state, delay, max(0.0, float(body[delay])))
         if "strict" in body:
@@ -98,6 +98,7 @@ def _settings(state: SimState, body: dict[str, Any]) -> dict[str, Any]:
         state.version += 1
         return {
             "checks_delay_s": state.checks_delay_s,
+            "checks_queue_s": state.checks_queue_s,
             "mergeability_delay_s": state.mergeability_delay_s,
             "update_branch_delay_s": state.update_branch_delay_s,
             "strict": state.protection.strict,
@@ -177,6 +178,17 @@ def admin_routes(simulator: Simulator) -> Mount:
             state.clock.advance(float(body["seconds"]))
         return Answer({"now": ts(state.now())})
 
+    def clock(request: Request, body: dict[str, Any]) -> Response:
+        with state.lock:
+            if body.get("freeze"):
+                at = body.get("now")
+                state.clock.freeze(datetime.fromisoformat(at.replace("Z", "+00:00")) if isinstance(at, str) else None)
+            elif body.get("freeze") is False:
+                state.clock.thaw()
+            if "advance" in body:
+                state.clock.advance(float(body["advance"]))
+            return Answer({"now": ts(state.now()), "frozen": state.clock.frozen is not None})
+
     def settings(request: Request, body: dict[str, Any]) -> Response:
         return Answer(_settings(state, body))
 
@@ -223,6 +235,7 @@ def admin_routes(simulator: Simulator) -> Mount:
             route("/faults", clear_fault, "DELETE"),
             route("/base/advance", advance_base, "POST"),
             route("/clock/advance", advance_clock, "POST"),
+            route("/clock", clock, "POST"),
             route("/settings", settings, "GET", "POST"),
             route("/state/pulls/{number}", pull_state, "GET"),
             route("/pulls", create_pull, "POST"),

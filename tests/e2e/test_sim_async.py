@@ -146,3 +146,21 @@ def test_dispatch_gives_up_on_a_run_that_never_appears_in_time(sim: SimHandle, g
     with pytest.raises(LbError, match="no run named with correlation id"):
         dispatcher.dispatch("auto", merge_limit=1, conflict_limit=0, bus=LogBus(), correlation_id="b" * 32)
     assert waits == [2.0]
+
+
+def test_checks_on_a_new_head_go_queued_in_progress_completed_on_a_frozen_clock(sim: SimHandle) -> None:
+    frozen = admin(sim, "clock", {"freeze": True, "now": "2026-11-23T12:00:00Z"})
+    assert frozen == {"now": "2026-11-23T12:00:00Z", "frozen": True}
+    admin(sim, "settings", {"checks_queue_s": 5, "checks_delay_s": 60})
+    admin(sim, "pulls/1201/push")
+
+    def statuses() -> set[str]:
+        return {run["status"] for run in admin(sim, "state/pulls/1201", method="GET")["check_runs"]}
+
+    assert statuses() == {"queued"}
+    admin(sim, "clock", {"advance": 5})
+    assert statuses() == {"in_progress"}
+    assert admin(sim, "state/pulls/1201", method="GET")["merge_state"] == "BLOCKED"
+    admin(sim, "clock", {"advance": 60})
+    assert statuses() == {"completed"}
+    assert admin(sim, "clock", {"freeze": False})["now"] == "2026-11-23T12:01:05Z"

@@ -73,6 +73,8 @@ class RepositoryBase:
         self.statuses: dict[str, list[SimStatus]] = {}
         self.checks_delay_s = 1.0
         """Sim seconds a pending check suite runs before it concludes."""
+        self.checks_queue_s = 0.0
+        """Sim seconds a new check run stays queued before it is in progress."""
         self.mergeability_delay_s = 0.0
         """Sim seconds other open PRs read UNKNOWN after the base moves, while GitHub computes a test merge."""
         self.update_branch_delay_s = 0.0
