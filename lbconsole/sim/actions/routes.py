@@ -10,11 +10,14 @@ admin API, for tests that want only the Actions side.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import io
 import json
 import zipfile
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -175,7 +178,30 @@ def job_logs(request: Request, sim: SimState, api: str) -> Response:
     job = ActionsState.of(sim).job(int(request.path_params["job_id"]))
     if job.status != "completed":
         raise SimError(404, "Not Found")
-    return RedirectResponse(f"{api}/_sim/actions/logs/{job.id}?sig=sim", status_code=302)
+    expires = int(sim.now().timestamp()) + LOG_URL_TTL_S
+    query = urlencode({"se": expires, "sig": log_signature(sim, job.id, expires)})
+    return RedirectResponse(f"{second_origin(api)}/_sim/actions/logs/{job.id}?{query}", status_code=302)
+
+
+LOG_URL_TTL_S = 60
+"""How long a signed log URL stays valid (sim seconds), like GitHub's short-lived blob URLs."""
+
+
+def log_signature(sim: SimState, job_id: int, expires: int) -> str:
+    """The signature of a job's log URL: keyed by the scenario's seed, bound to the job and the expiry."""
+    key = f"lbconsole-sim-{sim.seed}".encode()
+    return hmac.new(key, f"{job_id}:{expires}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def second_origin(api: str) -> str:
+    """The API base on another origin of the same socket (127.0.0.1 <-> localhost), as GitHub's blob host is.
+
+    A client that follows the redirect must not send its token there.
+    """
+    for ours, theirs in (("//127.0.0.1:", "//localhost:"), ("//localhost:", "//127.0.0.1:")):
+        if ours in api:
+            return api.replace(ours, theirs, 1)
+    return api
 
 
 def get_job(request: Request, sim: SimState, api: str) -> Response:
