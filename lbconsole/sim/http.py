@@ -34,6 +34,8 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 Wrap = Callable[[str, str, Handler, str], Endpoint]
 """Turns (method, route template, handler, docs anchor) into an endpoint: the request policy."""
 
+COST = "lbconsole.sim.cost"
+"""Scope key where a handler says what its request costs (GraphQL's formula); 1 when it says nothing."""
 _BODY = "lbconsole.sim.body"
 """Scope key of a request body read ahead by `read_body` (so handlers can stay synchronous)."""
 

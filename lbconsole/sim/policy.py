@@ -21,7 +21,18 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from lbconsole.sim.http import DOCS, Answer, Endpoint, Handler, api_base, bearer_token, check_repo, error, read_body
+from lbconsole.sim.http import (
+    COST,
+    DOCS,
+    Answer,
+    Endpoint,
+    Handler,
+    api_base,
+    bearer_token,
+    check_repo,
+    error,
+    read_body,
+)
 from lbconsole.sim.ids import user_id
 from lbconsole.sim.state.model import SimError
 
@@ -302,7 +313,7 @@ class RequestPolicy:
                         not_modified.headers.update(self._rate_headers(resource))
                         return not_modified
                 if template != "/rate_limit":
-                    bucket.used += 1
+                    bucket.used += int(request.scope.get(COST, 1))
                     state.stats.counted += 1
                 response.headers.update(self._rate_headers(resource))
                 response.headers["X-OAuth-Scopes"] = OAUTH_SCOPES

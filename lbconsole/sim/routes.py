@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from lbconsole.sim import gql, shapes
-from lbconsole.sim.http import Answer, Handler, paginate, request_json
+from lbconsole.sim.http import COST, Answer, Handler, paginate, request_json
 from lbconsole.sim.ids import WEB
 from lbconsole.sim.policy import rate_limit_overview
 from lbconsole.sim.state import SimError, SimState
@@ -260,20 +260,22 @@ def create_status(request: Request, state: SimState, api: str) -> Response:
 
 
 def graphql(request: Request, state: SimState, api: str) -> Response:
-    """``POST /graphql``: one request, costing one point of the GraphQL bucket."""
+    """``POST /graphql``: costing the GraphQL bucket what GitHub's formula says (`gql.cost`)."""
     try:
         body = request_json(request)
     except SimError:
         return Answer({"errors": [{"message": "Problems parsing JSON"}]}, status_code=400)
+    cost = gql.request_cost(body)
+    request.scope[COST] = cost
     bucket = state.graphql
     out = gql.execute(
         state,
         body,
-        cost=1,
-        remaining=max(bucket.remaining - 1, 0),
+        cost=cost,
+        remaining=max(bucket.remaining - cost, 0),
         reset_at=bucket.reset,
         limit=bucket.limit,
-        used=bucket.used + 1,
+        used=bucket.used + cost,
     )
     return Answer(out)
 

@@ -134,3 +134,29 @@ def test_pagination_by_cursor_is_complete_both_ways_and_follows_writes() -> None
     pages = all_pages(state, "ASC", between=merge)
     assert pages[100] == first_of_page_two
     assert pages == [n for n in expected if n != merged]
+
+
+def test_graphql_cost_follows_githubs_formula() -> None:
+    from lbconsole.github.queries import OPEN_PULLS
+    from lbconsole.sim.gql import request_cost
+
+    # 1 (pullRequests) + 100 x (labels, files, commits) + 100 x 1 (contexts under commits(last: 1)) = 401 -> 4
+    assert request_cost({"query": OPEN_PULLS, "variables": {"owner": "a", "name": "b", "first": 100}}) == 4
+    assert request_cost({"query": "{ viewer { login } }"}) == 1  # at least 1
+    nested = '{ repository(owner: "a", name: "b") { pullRequests(first: 50) { nodes { labels(first: 10) { totalCount } } } } }'
+    assert request_cost({"query": nested}) == 1  # 1 + 50 = 51 requests -> 0.51 -> 1
+    assert (
+        request_cost({"query": 'mutation { addComment(input: {subjectId: "x", body: "y"}) { clientMutationId } }'}) == 1
+    )
+
+
+def test_the_graphql_bucket_is_charged_the_cost() -> None:
+    from lbconsole.github.queries import OPEN_PULLS
+
+    simulator = Simulator(build("demo"))
+    client = TestClient(simulator.app())
+    body = {"query": OPEN_PULLS, "variables": {"owner": "acme", "name": "rocket", "first": 100}}
+    answer = client.post("/graphql", json=body)
+    assert answer.json()["data"]["rateLimit"]["cost"] == 4
+    assert answer.headers["x-ratelimit-used"] == "4"
+    assert simulator.state.graphql.used == 4
