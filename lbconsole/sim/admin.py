@@ -114,6 +114,9 @@ def _patch_pull(state: SimState, number: int, body: dict[str, Any]) -> dict[str,
             if body["mergeable"] not in (MERGEABLE, CONFLICTING, UNKNOWN):
                 raise SimError(422, "mergeable must be MERGEABLE, CONFLICTING or UNKNOWN")
             p.mergeable = body["mergeable"]
+            state.pending_mergeable.pop(number, None)
+        if "pinned" in body:
+            p.mergeable_pinned = bool(body["pinned"])
         if "draft" in body:
             p.draft = bool(body["draft"])
         if "review_decision" in body:

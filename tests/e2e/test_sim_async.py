@@ -164,3 +164,16 @@ def test_checks_on_a_new_head_go_queued_in_progress_completed_on_a_frozen_clock(
     admin(sim, "clock", {"advance": 60})
     assert statuses() == {"completed"}
     assert admin(sim, "clock", {"freeze": False})["now"] == "2026-11-23T12:01:05Z"
+
+
+def test_unknown_scenario_pulls_resolve_unless_pinned(sim: SimHandle) -> None:
+    admin(sim, "clock", {"freeze": True})
+    unknown = [p.number for p in sim.state.open_pulls() if p.mergeable == "UNKNOWN"]
+    assert len(unknown) >= 2  # the demo has PRs GitHub is still computing
+    pinned, free = unknown[0], unknown[1]
+    admin(sim, f"pulls/{pinned}", {"pinned": True}, method="PATCH")
+    admin(sim, "settings", {"mergeability_delay_s": 10})
+    assert admin(sim, f"state/pulls/{free}", method="GET")["mergeable"] == "UNKNOWN"
+    admin(sim, "clock", {"advance": 10})
+    assert admin(sim, f"state/pulls/{free}", method="GET")["mergeable"] == "MERGEABLE"
+    assert admin(sim, f"state/pulls/{pinned}", method="GET")["mergeable"] == "UNKNOWN"

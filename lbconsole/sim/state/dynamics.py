@@ -62,6 +62,8 @@ class PullDynamics(CheckFacts):
     def settle(self) -> None:
         """Apply what is due on the simulated clock: computed mergeability, heads moved by update-branch."""
         with self.lock:
+            if self.mergeability_delay_s > 0:
+                self._schedule_unknown()
             if not self.pending_mergeable and not self.pending_updates:
                 return
             now = self.now()
@@ -76,6 +78,15 @@ class PullDynamics(CheckFacts):
                 if now >= due:
                     del self.pending_updates[number]
                     self._move_head_to_base(self.pull(number))
+
+    def _schedule_unknown(self) -> None:
+        """UNKNOWN PRs (a scenario's) that nothing will resolve resolve MERGEABLE after the delay, unless pinned."""
+        due = None
+        for p in self.pulls.values():
+            if p.mergeable == UNKNOWN and p.state == "open" and not p.mergeable_pinned:
+                if p.number not in self.pending_mergeable:
+                    due = due or self.now() + timedelta(seconds=self.mergeability_delay_s)
+                    self.pending_mergeable[p.number] = (due, MERGEABLE)
 
     def _base_moved(self, changed: set[str], *, skip: int | None = None, touch: bool = True) -> None:
         """Every other open PR's mergeability after the base moved: conflicting where `changed` overlaps.

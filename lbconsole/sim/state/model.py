@@ -194,6 +194,8 @@ class SimPull:
     files: list[SimFile] = field(default_factory=list)
     mergeable: str = MERGEABLE
     """MERGEABLE, CONFLICTING or UNKNOWN (GitHub's `MergeableState`)."""
+    mergeable_pinned: bool = False
+    """Keep an UNKNOWN mergeability UNKNOWN (otherwise it resolves after the mergeability delay)."""
     review_decision: str | None = None
     """APPROVED, CHANGES_REQUESTED, REVIEW_REQUIRED or None."""
     reviews: list[SimReview] = field(default_factory=list)
