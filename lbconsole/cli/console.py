@@ -73,11 +73,11 @@ def demo(*, config: Path | None = None, seed: int = 0, read_only: bool = False) 
     )
 
 
-def sim(*, port: int, scenario: str, seed: int) -> int:
-    """`lbconsole sim`: serve the simulator on 127.0.0.1 until interrupted."""
+def sim(*, port: int, scenario: str, seed: int, certfile: str | None = None, keyfile: str | None = None) -> int:
+    """`lbconsole sim`: serve the simulator on 127.0.0.1 until interrupted (HTTPS with a certificate and key)."""
     from lbconsole.sim.server import run_cli
 
-    return run_cli(port=port, scenario=scenario, seed=seed)
+    return run_cli(port=port, scenario=scenario, seed=seed, certfile=certfile, keyfile=keyfile)
 
 
 def console_command(args: argparse.Namespace) -> int:
@@ -114,4 +114,10 @@ def register_sim(commands: Subcommands) -> None:
     p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
     p.add_argument("--scenario", default="demo", help="demo or scale:N")
     p.add_argument("--seed", dest="sim_seed", type=int, default=0, help="random seed of the scenario")
-    p.set_defaults(func=lambda args: sim(port=args.port, scenario=args.scenario, seed=args.sim_seed))
+    p.add_argument("--certfile", help="serve HTTPS with this PEM certificate (with --keyfile)")
+    p.add_argument("--keyfile", help="the PEM private key of --certfile")
+    p.set_defaults(
+        func=lambda args: sim(
+            port=args.port, scenario=args.scenario, seed=args.sim_seed, certfile=args.certfile, keyfile=args.keyfile
+        )
+    )

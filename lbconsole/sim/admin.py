@@ -13,6 +13,7 @@ method a JSON 404, like the rest of the simulator.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime
@@ -55,6 +56,14 @@ def _number(request: Request) -> int:
     return int(request.path_params["number"])
 
 
+def _after_write(value: Any) -> str | None:
+    if value in (None, "502", "drop"):
+        return value
+    if value == 502:
+        return "502"
+    raise ValueError(f"after_write must be 502 or drop, got {value!r}")
+
+
 def _fault(body: dict[str, Any]) -> Fault | None:
     """The fault a `POST /_sim/faults` body asks for; None when it asks for no misbehaviour at all."""
     fault = Fault(
@@ -64,8 +73,11 @@ def _fault(body: dict[str, Any]) -> Fault | None:
         rate_limited=bool(body.get("rate_limited")),
         rate_limit_status=int(body.get("error_status", 403)) if body.get("rate_limited") else 403,
         retry_after=body.get("retry_after"),
+        secondary=bool(body.get("secondary")),
         routes=tuple(body.get("routes") or ()),
         count=body.get("count"),
+        after_write=_after_write(body.get("after_write")),
+        seed=None if body.get("seed") is None else int(body["seed"]),
     )
     return None if fault == Fault(routes=fault.routes, count=fault.count) else fault
 
@@ -74,6 +86,9 @@ def _settings(state: SimState, body: dict[str, Any]) -> dict[str, Any]:
     with state.lock:
         if "checks_delay_s" in body:
             state.checks_delay_s = float(body["checks_delay_s"])
+        for delay in ("checks_queue_s", "mergeability_delay_s", "update_branch_delay_s"):
+            if delay in body:
+                setattr(state, delay, max(0.0, float(body[delay])))
         if "strict" in body:
             state.protection.strict = bool(body["strict"])
         if "required_checks" in body:
@@ -83,6 +98,9 @@ def _settings(state: SimState, body: dict[str, Any]) -> dict[str, Any]:
         state.version += 1
         return {
             "checks_delay_s": state.checks_delay_s,
+            "checks_queue_s": state.checks_queue_s,
+            "mergeability_delay_s": state.mergeability_delay_s,
+            "update_branch_delay_s": state.update_branch_delay_s,
             "strict": state.protection.strict,
             "required_checks": list(state.protection.required_checks),
             "rate_limit": state.core.limit,
@@ -96,6 +114,9 @@ def _patch_pull(state: SimState, number: int, body: dict[str, Any]) -> dict[str,
             if body["mergeable"] not in (MERGEABLE, CONFLICTING, UNKNOWN):
                 raise SimError(422, "mergeable must be MERGEABLE, CONFLICTING or UNKNOWN")
             p.mergeable = body["mergeable"]
+            state.pending_mergeable.pop(number, None)
+        if "pinned" in body:
+            p.mergeable_pinned = bool(body["pinned"])
         if "draft" in body:
             p.draft = bool(body["draft"])
         if "review_decision" in body:
@@ -144,6 +165,8 @@ def admin_routes(simulator: Simulator) -> Mount:
 
     def set_fault(request: Request, body: dict[str, Any]) -> Response:
         state.fault = _fault(body)
+        if state.fault is not None and state.fault.seed is not None:
+            simulator.policy.fault_rng = random.Random(state.fault.seed)  # the test chose the draws
         return Answer({"fault": None if state.fault is None else asdict(state.fault)})
 
     def clear_fault(request: Request, body: dict[str, Any]) -> Response:
@@ -158,6 +181,17 @@ def admin_routes(simulator: Simulator) -> Mount:
             state.clock.advance(float(body["seconds"]))
         return Answer({"now": ts(state.now())})
 
+    def clock(request: Request, body: dict[str, Any]) -> Response:
+        with state.lock:
+            if body.get("freeze"):
+                at = body.get("now")
+                state.clock.freeze(datetime.fromisoformat(at.replace("Z", "+00:00")) if isinstance(at, str) else None)
+            elif body.get("freeze") is False:
+                state.clock.thaw()
+            if "advance" in body:
+                state.clock.advance(float(body["advance"]))
+            return Answer({"now": ts(state.now()), "frozen": state.clock.frozen is not None})
+
     def settings(request: Request, body: dict[str, Any]) -> Response:
         return Answer(_settings(state, body))
 
@@ -170,6 +204,17 @@ def admin_routes(simulator: Simulator) -> Mount:
     def checks(request: Request, body: dict[str, Any]) -> Response:
         number = _number(request)
         state.set_checks(number, body["state"], body.get("names"))
+        return Answer(state.snapshot(number))
+
+    def create_pull(request: Request, body: dict[str, Any]) -> Response:
+        return Answer(state.snapshot(state.open_pull(body).number), status_code=201)
+
+    def close_pull(request: Request, body: dict[str, Any]) -> Response:
+        return Answer(state.snapshot(state.set_open(_number(request), bool(body.get("reopen"))).number))
+
+    def review_pull(request: Request, body: dict[str, Any]) -> Response:
+        number = _number(request)
+        state.add_review(number, str(body.get("user") or "reviewer"), str(body["event"]), str(body.get("body") or ""))
         return Answer(state.snapshot(number))
 
     def patch_pull(request: Request, body: dict[str, Any]) -> Response:
@@ -193,8 +238,12 @@ def admin_routes(simulator: Simulator) -> Mount:
             route("/faults", clear_fault, "DELETE"),
             route("/base/advance", advance_base, "POST"),
             route("/clock/advance", advance_clock, "POST"),
+            route("/clock", clock, "POST"),
             route("/settings", settings, "GET", "POST"),
             route("/state/pulls/{number}", pull_state, "GET"),
+            route("/pulls", create_pull, "POST"),
+            route("/pulls/{number}/close", close_pull, "POST"),
+            route("/pulls/{number}/reviews", review_pull, "POST"),
             route("/pulls/{number}/push", push, "POST"),
             route("/pulls/{number}/checks", checks, "POST"),
             route("/pulls/{number}", patch_pull, "PATCH"),

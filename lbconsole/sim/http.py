@@ -34,6 +34,8 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 Wrap = Callable[[str, str, Handler, str], Endpoint]
 """Turns (method, route template, handler, docs anchor) into an endpoint: the request policy."""
 
+COST = "lbconsole.sim.cost"
+"""Scope key where a handler says what its request costs (GraphQL's formula); 1 when it says nothing."""
 _BODY = "lbconsole.sim.body"
 """Scope key of a request body read ahead by `read_body` (so handlers can stay synchronous)."""
 
@@ -75,7 +77,7 @@ def paginate(request: Request, items: list[Any], *, default: int = 30) -> tuple[
     def link(n: int, rel: str) -> str:
         params = dict(request.query_params)
         params.update(per_page=str(per_page), page=str(n))
-        return f'<{api_base(request)}{request.url.path}?{urlencode(params)}>; rel="{rel}"'
+        return f'<{request.url.replace(query=urlencode(params))}>; rel="{rel}"'
 
     if page > 1:
         links.append(link(page - 1, "prev"))

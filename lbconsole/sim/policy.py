@@ -21,7 +21,18 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from lbconsole.sim.http import DOCS, Answer, Endpoint, Handler, api_base, bearer_token, check_repo, error, read_body
+from lbconsole.sim.http import (
+    COST,
+    DOCS,
+    Answer,
+    Endpoint,
+    Handler,
+    api_base,
+    bearer_token,
+    check_repo,
+    error,
+    read_body,
+)
 from lbconsole.sim.ids import user_id
 from lbconsole.sim.state.model import SimError
 
@@ -42,6 +53,8 @@ SERVER_ERRORS = {
     504: "We couldn't respond to your request in time. Sorry about that.",
 }
 """GitHub's message for each 5xx a fault can inject."""
+OAUTH_SCOPES = "repo, read:org, workflow"
+"""The scopes a classic token reports (`X-OAuth-Scopes`): what the console and the gh CLI need."""
 
 
 @dataclass(slots=True)
@@ -54,11 +67,18 @@ class Fault:
     rate_limited: bool = False
     rate_limit_status: int = 403
     retry_after: int | None = None
-    """Seconds; when set, a rate-limited answer is a secondary rate limit (Retry-After)."""
+    """Seconds; when set, a rate-limited answer is a secondary rate limit with `Retry-After`."""
+    secondary: bool = False
+    """A secondary rate limit even without `retry_after`: GitHub's 403 that names no time."""
     routes: tuple[str, ...] = ()
     """`METHOD /template`, or substrings of a route template or path; empty: every non-admin route."""
     count: int | None = None
     """How many matching requests to affect before the fault clears itself."""
+    after_write: str | None = None
+    """"502" or "drop": the error comes after the handler ran ("write applied, response lost"):
+    a 502, or the connection dropped once the answer's headers are out."""
+    seed: int | None = None
+    """Seed of the draws of `error_rate` (None: the scenario's), so a test chooses its pattern."""
 
     def matches(self, method: str, template: str, path: str) -> bool:
         """Whether a request falls under this fault."""
@@ -134,6 +154,18 @@ def rate_limit_overview(state: SimState) -> dict[str, Any]:
     }
 
 
+class DroppedConnection(Response):
+    """An answer whose connection drops after the status line: the client sees the stream end early."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=200, media_type="application/json")
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1000")]})
+        await send({"type": "http.response.body", "body": b'{"', "more_body": True})
+        raise ConnectionAbortedError("the simulator dropped the connection (fault after_write=drop)")
+
+
 class RequestPolicy:
     """The request behaviour of one simulated GitHub: wraps its routes' handlers."""
 
@@ -177,20 +209,36 @@ class RequestPolicy:
         headers = self._rate_headers(resource)
         resp: Response
         if fault.rate_limited:
-            reset = int(time.time()) + (fault.retry_after or 60)
-            headers.update({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)})
-            if fault.retry_after is not None:  # a secondary limit: an HTTP error on every API
-                headers["Retry-After"] = str(fault.retry_after)
+            if fault.secondary or fault.retry_after is not None:
+                # A secondary limit leaves the primary bucket as it is: remaining and reset stay true.
                 resp = error(fault.rate_limit_status, SECONDARY_MESSAGE, SECONDARY_DOCS)
+                if fault.retry_after is not None:
+                    headers["Retry-After"] = str(fault.retry_after)
             else:
+                reset = int(time.time()) + 60
+                headers.update({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)})
                 resp = self._limit_answer(resource, self._primary_message(), fault.rate_limit_status)
             resp.headers.update(headers)
             return resp
+        if fault.after_write is not None:
+            return None  # decided after the handler (`lost_response`)
         if fault.error_rate > 0 and self.fault_rng.random() < fault.error_rate:
             resp = error(fault.error_status, SERVER_ERRORS.get(fault.error_status, "Server Error"))
             resp.headers.update(headers)
             return resp
         return None
+
+    def lost_response(self, fault: Fault | None, resource: str) -> Response | None:
+        """The answer lost after the handler ran: a 502, or a dropped connection (None: no such fault)."""
+        if fault is None or fault.after_write is None:
+            return None
+        if fault.error_rate < 1.0 and self.fault_rng.random() >= fault.error_rate:
+            return None
+        if fault.after_write == "drop":
+            return DroppedConnection()
+        resp = error(502, SERVER_ERRORS[502])
+        resp.headers.update(self._rate_headers(resource))
+        return resp
 
     def _primary_message(self) -> str:
         return f"API rate limit exceeded for user ID {user_id(self.state.viewer)}."
@@ -237,20 +285,25 @@ class RequestPolicy:
             bucket = self._bucket(resource)
             with state.lock:
                 bucket.roll(time.time())
-                if fault is not None:
+                free = template == "/rate_limit"  # GitHub answers it whatever the limits say
+                if fault is not None and not (free and fault.rate_limited):
                     faulted = self._fault_response(fault, resource)
                     if faulted is not None:
                         return faulted
-                if bucket.remaining <= 0:
+                if bucket.remaining <= 0 and not free:
                     resp = self._limit_answer(resource, self._primary_message(), 403)
                     resp.headers.update(self._rate_headers(resource))
                     return resp
+                state.settle()  # what GitHub finished computing since the last request
                 try:
                     if "{owner}" in template:
                         check_repo(state, request)
                     response = handler(request, state, api_base(request))
                 except SimError as exc:
                     response = error(exc.status, exc.message, f"{DOCS}/{docs}")
+                lost = self.lost_response(fault, resource)
+                if lost is not None:
+                    return lost
                 if method == "GET" and response.status_code == 200:
                     etag = 'W/"' + hashlib.sha256(bytes(response.body)).hexdigest()[:40] + '"'
                     response.headers["ETag"] = etag
@@ -260,9 +313,10 @@ class RequestPolicy:
                         not_modified.headers.update(self._rate_headers(resource))
                         return not_modified
                 if template != "/rate_limit":
-                    bucket.used += 1
+                    bucket.used += int(request.scope.get(COST, 1))
                     state.stats.counted += 1
                 response.headers.update(self._rate_headers(resource))
+                response.headers["X-OAuth-Scopes"] = OAUTH_SCOPES
             return response
 
         return run

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from lbconsole.sim import gql, shapes
-from lbconsole.sim.http import Answer, Handler, paginate, request_json
+from lbconsole.sim.http import COST, Answer, Handler, paginate, request_json
 from lbconsole.sim.ids import WEB
 from lbconsole.sim.policy import rate_limit_overview
 from lbconsole.sim.state import SimError, SimState
@@ -31,6 +31,20 @@ def _ref_sha(state: SimState, ref: str) -> str:
     if ref in state.base_history or ref in state.check_runs or ref in state.statuses:
         return ref
     raise SimError(422, f"No commit found for SHA: {ref}")
+
+
+def api_root(request: Request, state: SimState, api: str) -> Response:
+    """``GET /``: the API root, GitHub's map of URL templates."""
+    return Answer(
+        {
+            "current_user_url": f"{api}/user",
+            "rate_limit_url": f"{api}/rate_limit",
+            "repository_url": f"{api}/repos/{{owner}}/{{repo}}",
+            "user_url": f"{api}/users/{{user}}",
+            "issue_comment_url": f"{api}/repos/{{owner}}/{{repo}}/issues/comments/{{id}}",
+            "pull_request_url": f"{api}/repos/{{owner}}/{{repo}}/pulls/{{number}}",
+        }
+    )
 
 
 def get_repo(request: Request, state: SimState, api: str) -> Response:
@@ -68,9 +82,38 @@ def list_pulls(request: Request, state: SimState, api: str) -> Response:
 
 
 def get_pull(request: Request, state: SimState, api: str) -> Response:
-    """``GET /repos/{o}/{r}/pulls/{n}``."""
+    """``GET /repos/{o}/{r}/pulls/{n}``; the `diff` and `patch` media types answer the change as text."""
     pull = state.pull(request.path_params["number"])
+    accept = request.headers.get("accept", "")
+    if "diff" in accept or "patch" in accept:
+        text = shapes.unified_diff(pull) if "diff" in accept else shapes.mail_patch(state, pull)
+        kind = "diff" if "diff" in accept else "patch"
+        return Response(text, media_type=f"application/vnd.github.{kind}; charset=utf-8")
     return Answer(shapes.pull(state, api, pull, repo=shapes.repository(state, api)))
+
+
+def update_pull(request: Request, state: SimState, api: str) -> Response:
+    """``PATCH /repos/{o}/{r}/pulls/{n}``: `state` closes without merging (or reopens); `title`, `body`."""
+    body = request_json(request) or {}
+    number = request.path_params["number"]
+    if "state" in body:
+        if body["state"] not in ("open", "closed"):
+            raise SimError(422, "Validation Failed")
+        state.set_open(number, body["state"] == "open")
+    pull = state.pull(number)
+    for key in ("title", "body"):
+        if isinstance(body.get(key), str):
+            setattr(pull, key, body[key])
+            state.touch(pull)
+    return Answer(shapes.pull(state, api, pull, repo=shapes.repository(state, api)))
+
+
+def create_review(request: Request, state: SimState, api: str) -> Response:
+    """``POST /repos/{o}/{r}/pulls/{n}/reviews`` with an `event`: drives the PR's `reviewDecision`."""
+    body = request_json(request) or {}
+    p = state.pull(request.path_params["number"])
+    review = state.add_review(p.number, state.viewer, str(body.get("event", "COMMENT")), str(body.get("body") or ""))
+    return Answer(shapes.review(state, api, p, review))
 
 
 def list_files(request: Request, state: SimState, api: str) -> Response:
@@ -102,6 +145,14 @@ def check_runs(request: Request, state: SimState, api: str) -> Response:
     return Answer(
         {"total_count": len(runs), "check_runs": [shapes.check_run(state, api, r, pull) for r in page]}, headers=headers
     )
+
+
+def check_run_annotations(request: Request, state: SimState, api: str) -> Response:
+    """``GET /repos/{o}/{r}/check-runs/{id}/annotations``: the simulated checks annotate nothing."""
+    check_id = request.path_params["check_run_id"]
+    if not any(r.id == check_id for runs in state.check_runs.values() for r in runs):
+        raise SimError(404, "Not Found")
+    return Answer([])
 
 
 def combined_status(request: Request, state: SimState, api: str) -> Response:
@@ -209,20 +260,22 @@ def create_status(request: Request, state: SimState, api: str) -> Response:
 
 
 def graphql(request: Request, state: SimState, api: str) -> Response:
-    """``POST /graphql``: one request, costing one point of the GraphQL bucket."""
+    """``POST /graphql``: costing the GraphQL bucket what GitHub's formula says (`gql.cost`)."""
     try:
         body = request_json(request)
     except SimError:
         return Answer({"errors": [{"message": "Problems parsing JSON"}]}, status_code=400)
+    cost = gql.request_cost(body)
+    request.scope[COST] = cost
     bucket = state.graphql
     out = gql.execute(
         state,
         body,
-        cost=1,
-        remaining=max(bucket.remaining - 1, 0),
+        cost=cost,
+        remaining=max(bucket.remaining - cost, 0),
         reset_at=bucket.reset,
         limit=bucket.limit,
-        used=bucket.used + 1,
+        used=bucket.used + cost,
     )
     return Answer(out)
 
@@ -233,7 +286,9 @@ REST_ROUTES: list[tuple[str, str, Handler, str]] = [
     ("GET", REPO + "/pulls", list_pulls, "pulls/pulls#list-pull-requests"),
     ("GET", REPO + "/pulls/{number:int}", get_pull, "pulls/pulls#get-a-pull-request"),
     ("GET", REPO + "/pulls/{number:int}/files", list_files, "pulls/pulls#list-pull-requests-files"),
+    ("PATCH", REPO + "/pulls/{number:int}", update_pull, "pulls/pulls#update-a-pull-request"),
     ("GET", REPO + "/pulls/{number:int}/reviews", list_reviews, "pulls/reviews#list-reviews-for-a-pull-request"),
+    ("POST", REPO + "/pulls/{number:int}/reviews", create_review, "pulls/reviews#create-a-review-for-a-pull-request"),
     ("PUT", REPO + "/pulls/{number:int}/merge", merge, "pulls/pulls#merge-a-pull-request"),
     ("PUT", REPO + "/pulls/{number:int}/update-branch", update_branch, "pulls/pulls#update-a-pull-request-branch"),
     ("GET", REPO + "/commits/{ref:path}/check-runs", check_runs, "checks/runs#list-check-runs-for-a-git-reference"),
@@ -242,6 +297,12 @@ REST_ROUTES: list[tuple[str, str, Handler, str]] = [
         REPO + "/commits/{ref:path}/status",
         combined_status,
         "commits/statuses#get-the-combined-status-for-a-specific-reference",
+    ),
+    (
+        "GET",
+        REPO + "/check-runs/{check_run_id:int}/annotations",
+        check_run_annotations,
+        "checks/runs#list-check-run-annotations",
     ),
     ("POST", REPO + "/issues/{number:int}/labels", add_labels, "issues/labels#add-labels-to-an-issue"),
     ("DELETE", REPO + "/issues/{number:int}/labels/{name}", remove_label, "issues/labels#remove-a-label-from-an-issue"),

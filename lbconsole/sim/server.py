@@ -8,6 +8,7 @@ once and stop it cleanly.
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 from collections.abc import Iterator
@@ -133,22 +134,58 @@ def running_simulator(
         handle.stop()
 
 
-def serve(host: str = HOST, port: int = 8787, scenario: str = "demo", seed: int = 0) -> None:
+def serve(
+    host: str = HOST,
+    port: int = 8787,
+    scenario: str = "demo",
+    seed: int = 0,
+    tls: TLS | None = None,
+) -> None:
     """Serve in the foreground until interrupted (`lbconsole sim`)."""
     simulator = Simulator(build(scenario, seed))
-    uvicorn.run(simulator.app(), host=host, port=port, log_level="info", lifespan="off", ws="none")
+    uvicorn.run(
+        simulator.app(),
+        host=host,
+        port=port,
+        log_level="info",
+        lifespan="off",
+        ws="none",
+        ssl_certfile=tls.certfile if tls else None,
+        ssl_keyfile=tls.keyfile if tls else None,
+    )
 
 
-def run_cli(port: int, scenario: str, seed: int) -> int:
+@dataclass(frozen=True)
+class TLS:
+    """The server certificate and key (PEM files) to serve HTTPS with."""
+
+    certfile: str
+    keyfile: str
+
+
+def run_cli(port: int, scenario: str, seed: int, certfile: str | None = None, keyfile: str | None = None) -> int:
     """Entry point for `lbconsole sim`; returns the exit code."""
     try:
         build(scenario, seed)
     except ValueError as exc:
         print(f"lbconsole sim: {exc}")
         return 2
-    print(f"lbconsole simulator: http://{HOST}:{port} (scenario {scenario}, seed {seed}); Ctrl+C stops it")
+    if (certfile is None) != (keyfile is None):
+        print("lbconsole sim: --certfile and --keyfile go together")
+        return 2
+    for path in (certfile, keyfile):
+        if path is not None and not os.path.isfile(path):
+            print(f"lbconsole sim: no such file: {path}")
+            return 2
+    tls = TLS(certfile, keyfile) if certfile and keyfile else None
+    scheme = "https" if tls else "http"
+    print(
+        f"lbconsole simulator: {scheme}://{HOST}:{port} (scenario {scenario}, seed {seed}; "
+        f"GitHub Enterprise paths under /api/v3 and /api/graphql); Ctrl+C stops it",
+        flush=True,
+    )
     try:
-        serve(HOST, port, scenario, seed)
+        serve(HOST, port, scenario, seed, tls)
     except KeyboardInterrupt:
         pass
     return 0

@@ -247,4 +247,5 @@ def test_reset_forgets_runs_and_settings(client: TestClient, sim: SimState) -> N
         "auto_run": True,
         "legacy_dispatch": False,
         "step_delay_s": 0.0,
+        "list_delay_s": 0.0,
     }

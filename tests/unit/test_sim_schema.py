@@ -78,7 +78,7 @@ def test_every_document_validates_against_the_subset() -> None:
 
 
 def test_schema_file_is_a_subset_not_a_copy() -> None:
-    assert len(own_types(sim_schema())) < 80
+    assert len(own_types(sim_schema())) < 150  # GitHub has about 1,700
 
 
 def test_fast_path_answers_like_graphql_core(monkeypatch: pytest.MonkeyPatch) -> None:

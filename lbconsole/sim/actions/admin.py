@@ -10,6 +10,7 @@ storage URL.
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
 from typing import Any
 
@@ -31,8 +32,21 @@ def admin_routes(sim_state_getter: Callable[[], SimState]) -> list[Route]:
         return ActionsState.of(sim_state_getter())
 
     async def log_blob(request: Request) -> Response:
+        from lbconsole.sim.actions.routes import log_signature
+
+        sim = sim_state_getter()
+        job_id = int(request.path_params["job_id"])
         try:
-            job = actions().job(int(request.path_params["job_id"]))
+            expires = int(request.query_params.get("se", ""))
+        except ValueError:
+            return PlainTextResponse("AuthenticationFailed", status_code=403)
+        signed = hmac.compare_digest(request.query_params.get("sig", ""), log_signature(sim, job_id, expires))
+        if not signed or sim.now().timestamp() > expires:
+            return PlainTextResponse("AuthenticationFailed", status_code=403)
+        if "authorization" in request.headers:  # a signed URL: the API token must not travel here
+            return PlainTextResponse("InvalidAuthenticationInfo", status_code=400)
+        try:
+            job = actions().job(job_id)
         except SimError:
             return PlainTextResponse("BlobNotFound", status_code=404)
         with actions().lock:
@@ -49,11 +63,14 @@ def admin_routes(sim_state_getter: Callable[[], SimState]) -> list[Route]:
                 state.legacy_dispatch = bool(body["legacy_dispatch"])
             if "step_delay_s" in body:
                 state.step_delay_s = max(0.0, float(body["step_delay_s"]))
+            if "list_delay_s" in body:
+                state.list_delay_s = max(0.0, float(body["list_delay_s"]))
             return Answer(
                 {
                     "auto_run": state.auto_run,
                     "legacy_dispatch": state.legacy_dispatch,
                     "step_delay_s": state.step_delay_s,
+                    "list_delay_s": state.list_delay_s,
                 }
             )
 

@@ -10,9 +10,14 @@ admin API, for tests that want only the Actions side.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import io
 import json
+import zipfile
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -173,7 +178,63 @@ def job_logs(request: Request, sim: SimState, api: str) -> Response:
     job = ActionsState.of(sim).job(int(request.path_params["job_id"]))
     if job.status != "completed":
         raise SimError(404, "Not Found")
-    return RedirectResponse(f"{api}/_sim/actions/logs/{job.id}?sig=sim", status_code=302)
+    expires = int(sim.now().timestamp()) + LOG_URL_TTL_S
+    query = urlencode({"se": expires, "sig": log_signature(sim, job.id, expires)})
+    return RedirectResponse(f"{second_origin(api)}/_sim/actions/logs/{job.id}?{query}", status_code=302)
+
+
+LOG_URL_TTL_S = 60
+"""How long a signed log URL stays valid (sim seconds), like GitHub's short-lived blob URLs."""
+
+
+def log_signature(sim: SimState, job_id: int, expires: int) -> str:
+    """The signature of a job's log URL: keyed by the scenario's seed, bound to the job and the expiry."""
+    key = f"lbconsole-sim-{sim.seed}".encode()
+    return hmac.new(key, f"{job_id}:{expires}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def second_origin(api: str) -> str:
+    """The API base on another origin of the same socket (127.0.0.1 <-> localhost), as GitHub's blob host is.
+
+    A client that follows the redirect must not send its token there.
+    """
+    for ours, theirs in (("//127.0.0.1:", "//localhost:"), ("//localhost:", "//127.0.0.1:")):
+        if ours in api:
+            return api.replace(ours, theirs, 1)
+    return api
+
+
+def get_job(request: Request, sim: SimState, api: str) -> Response:
+    """``GET /repos/{o}/{r}/actions/jobs/{job_id}``."""
+    actions = ActionsState.of(sim)
+    job = actions.job(int(request.path_params["job_id"]))
+    with actions.lock:
+        run = next(r for r in actions.runs.values() if job in r.jobs)
+        return Answer(job_json(sim, api, run, job))
+
+
+def run_logs(request: Request, sim: SimState, api: str) -> Response:
+    """``GET /repos/{o}/{r}/actions/runs/{run_id}/logs``: a zip, one `{job}/{n}_{step}.txt` per step.
+
+    The simulator keeps one log per job, so the job's whole log is its first step's file.
+    """
+    actions = ActionsState.of(sim)
+    run = actions.run(int(request.path_params["run_id"]))
+    buffer = io.BytesIO()
+    with actions.lock, zipfile.ZipFile(buffer, "w") as archive:
+        if run.status != "completed":
+            raise SimError(404, "Not Found")
+        for job in run.jobs:
+            for index, step in enumerate(job.steps):
+                text = "\n".join(job.log) + "\n" if index == 0 else ""
+                archive.writestr(f"{job.name}/{step.number}_{step.name}.txt", text)
+    return Response(buffer.getvalue(), media_type="application/zip")
+
+
+def run_artifacts(request: Request, sim: SimState, api: str) -> Response:
+    """``GET /repos/{o}/{r}/actions/runs/{run_id}/artifacts``: the simulated workflows upload none."""
+    ActionsState.of(sim).run(int(request.path_params["run_id"]))
+    return Answer({"total_count": 0, "artifacts": []})
 
 
 REPO = "/repos/{owner}/{repo}/actions"
@@ -190,6 +251,9 @@ ACTIONS_ROUTES: list[tuple[str, str, Handler, str]] = [
     ("GET", REPO + "/runs", list_runs, "workflow-runs#list-workflow-runs-for-a-repository"),
     ("GET", REPO + "/runs/{run_id:int}", get_run, "workflow-runs#get-a-workflow-run"),
     ("GET", REPO + "/runs/{run_id:int}/jobs", list_jobs, "workflow-jobs#list-jobs-for-a-workflow-run"),
+    ("GET", REPO + "/runs/{run_id:int}/logs", run_logs, "workflow-runs#download-workflow-run-logs"),
+    ("GET", REPO + "/runs/{run_id:int}/artifacts", run_artifacts, "artifacts#list-workflow-run-artifacts"),
+    ("GET", REPO + "/jobs/{job_id:int}", get_job, "workflow-jobs#get-a-job-for-a-workflow-run"),
     ("GET", REPO + "/jobs/{job_id:int}/logs", job_logs, "workflow-jobs#download-job-logs-for-a-workflow-run"),
 ]
 """The GitHub routes, in the shape of the simulator's other GitHub routes (method, path, handler, docs anchor)."""

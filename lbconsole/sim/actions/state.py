@@ -17,7 +17,7 @@ from __future__ import annotations
 import queue
 import threading
 import traceback
-from datetime import datetime
+from datetime import datetime, timedelta
 from weakref import WeakKeyDictionary
 
 from lbconsole.sim.actions.model import (
@@ -69,6 +69,8 @@ class ActionsState:
         """Answer 400 to `return_run_details`, like GitHub Enterprise before it knew the field."""
         self.step_delay_s = 0.0
         """Real seconds between two transitions of an auto-run (0: as fast as possible)."""
+        self.list_delay_s = 0.0
+        """Sim seconds before a dispatched run shows in the runs lists (GitHub's lag; `GET` by id sees it at once)."""
         self.workflows: list[SimWorkflow] = default_workflows()
         self.runs: dict[int, SimRun] = {}
         self._next_run = 21000000001
@@ -106,6 +108,7 @@ class ActionsState:
             self.legacy_dispatch = False
             self.auto_run = True
             self.step_delay_s = 0.0
+            self.list_delay_s = 0.0
             self.changed.notify_all()
 
     # -- lookups -----------------------------------------------------------------------
@@ -137,8 +140,14 @@ class ActionsState:
 
     def newest_first(self, workflow: SimWorkflow | None = None) -> list[SimRun]:
         """Runs, newest first, optionally of one workflow."""
+        now = self.sim.now()
         with self.lock:
-            runs = [r for r in self.runs.values() if workflow is None or r.workflow.id == workflow.id]
+            shown = now - timedelta(seconds=self.list_delay_s)
+            runs = [
+                r
+                for r in self.runs.values()
+                if (workflow is None or r.workflow.id == workflow.id) and r.created_at <= shown
+            ]
         return sorted(runs, key=lambda r: r.id, reverse=True)
 
     # -- dispatch ------------------------------------------------------------------------

@@ -5,6 +5,6 @@
 connections' pagination and `errors` GitHub's error shapes.
 """
 
-from lbconsole.sim.gql.execution import execute, schema
+from lbconsole.sim.gql.execution import execute, request_cost, schema
 
-__all__ = ["execute", "schema"]
+__all__ = ["execute", "request_cost", "schema"]

@@ -31,6 +31,7 @@ from graphql import (
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 
+from lbconsole.sim.gql.cost import query_cost
 from lbconsole.sim.gql.errors import github_error
 from lbconsole.sim.gql.resolvers import root
 
@@ -84,6 +85,24 @@ def execute(
     if result.errors:
         out["errors"] = [github_error(e) for e in result.errors]
     return out
+
+
+def request_cost(body: Any) -> int:
+    """The points a request body costs by GitHub's formula (1 when it does not parse)."""
+    if not isinstance(body, dict) or not isinstance(body.get("query"), str):
+        return 1
+    document = _parsed(body["query"])
+    if document is None:
+        return 1
+    return query_cost(document, body.get("variables") or {}, body.get("operationName"))
+
+
+@lru_cache(maxsize=64)
+def _parsed(query: str) -> DocumentNode | None:
+    try:
+        return parse(query)
+    except GraphQLError:
+        return None
 
 
 @lru_cache(maxsize=64)
@@ -159,6 +178,8 @@ def _select(parent: Any, value: Any, selection_set: SelectionSetNode, variables:
         if name == "__typename":
             out[key] = value.get("__typename", parent.name)
             continue
+        if name.startswith("__"):  # introspection (`__type`, `__schema`): graphql-core answers it
+            raise _Fallback
         field_def = parent.fields[name]
         raw = value.get(name)
         if callable(raw):

@@ -8,6 +8,7 @@ before it disappear (a PR merged between two page requests).
 from __future__ import annotations
 
 import base64
+import bisect
 import json
 from typing import Any
 
@@ -18,9 +19,26 @@ from lbconsole.sim.gql.errors import ExcessivePagination, MissingBoundaries
 MAX_PAGE = 100
 
 
-def connection_args(name: str, first: int | None, last: int | None) -> int:
-    """The page size GitHub would serve; raises GitHub's errors for missing, excessive or negative bounds."""
+def asks_for_items(info: Any) -> bool:
+    """Whether the connection field being resolved selects `nodes` or `edges` (True without `info`)."""
+    if info is None:
+        return True
+    for node in info.field_nodes:
+        for selection in node.selection_set.selections if node.selection_set else ():
+            name = getattr(getattr(selection, "name", None), "value", None)
+            if name in ("nodes", "edges") or name is None:  # a fragment may select them
+                return True
+    return False
+
+
+def connection_args(name: str, first: int | None, last: int | None, info: Any = None) -> int:
+    """The page size GitHub would serve; raises GitHub's errors for missing, excessive or negative bounds.
+
+    Like GitHub, a connection asked only for `totalCount` or `pageInfo` needs no bounds (`info` tells).
+    """
     if first is None and last is None:
+        if not asks_for_items(info):
+            return 0
         raise MissingBoundaries(
             f"You must provide a `first` or `last` value to properly paginate the `{name}` connection."
         )
@@ -49,6 +67,18 @@ def _uncursor(cursor: str) -> Any:
         raise GraphQLError(f"`{cursor}` does not appear to be a valid cursor.") from None
 
 
+def _same(key: Any) -> Any:
+    return key
+
+
+def _negated(key: Any) -> Any:
+    """A descending key as an ascending one: [-a, -b] (keys are numbers or lists of numbers)."""
+    try:
+        return [-part for part in key] if isinstance(key, list) else -key
+    except TypeError:
+        raise GraphQLError("The cursor does not belong to this connection.") from None
+
+
 def connection(
     items: list[Any],
     keys: list[Any],
@@ -59,24 +89,22 @@ def connection(
     before: str | None,
     *,
     desc: bool = False,
+    info: Any = None,
 ) -> dict[str, Any]:
     """Cursor pagination of `items` (sorted by `keys`, descending when `desc`) as a Connection.
 
     A cursor holds the key of its item, so pages stay correct when items
     before it disappear (a PR merged between two page requests).
     """
-    count = connection_args(name, first, last)
+    count = connection_args(name, first, last, info)
     lo, hi = 0, len(items)
 
-    def beyond(k: Any, key: Any) -> bool:
-        return bool(k < key) if desc else bool(k > key)
-
+    # `keys` is sorted (descending when `desc`): a cursor is found by bisection, not by a scan.
+    ascending = _negated if desc else _same
     if after is not None:
-        key = _uncursor(after)
-        lo = next((i for i, k in enumerate(keys) if beyond(k, key)), len(items))
+        lo = bisect.bisect_right(keys, ascending(_uncursor(after)), key=ascending)
     if before is not None:
-        key = _uncursor(before)
-        hi = next((i for i, k in enumerate(keys) if k == key or beyond(k, key)), len(items))
+        hi = bisect.bisect_left(keys, ascending(_uncursor(before)), key=ascending)
     hi = max(hi, lo)
     if first is not None:
         start, end = lo, min(hi, lo + count)
@@ -102,7 +130,8 @@ def list_connection(
     last: int | None = None,
     after: str | None = None,
     before: str | None = None,
+    info: Any = None,
     **_: Any,
 ) -> dict[str, Any]:
     """A connection over `items` in their order (the cursor is the index)."""
-    return connection(items, list(range(len(items))), name, first, last, after, before)
+    return connection(items, list(range(len(items))), name, first, last, after, before, info=info)

@@ -13,6 +13,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from lbconsole.sim.gql.errors import NotFound
+from lbconsole.sim.gql.mutations import mutations
+from lbconsole.sim.gql.objects import actor, check_suite, decode_node_id, label, pull_extras, repository_extras
 from lbconsole.sim.gql.pages import connection, connection_args, list_connection
 from lbconsole.sim.ids import WEB, node_id, ts, user_id
 from lbconsole.sim.state.model import SimPull
@@ -21,21 +23,7 @@ if TYPE_CHECKING:
     from lbconsole.sim.state import SimState
 
 
-def _actor(login: str) -> dict[str, Any]:
-    bot = login.endswith("[bot]")
-    uid = user_id(login)
-    path = f"/apps/{login.removesuffix('[bot]')}" if bot else f"/{login}"
-    return {
-        "__typename": "Bot" if bot else "User",
-        "id": node_id("BOT" if bot else "U", uid),
-        "login": login.removesuffix("[bot]") if bot else login,
-        "avatarUrl": lambda info, size=None: (
-            f"https://avatars.githubusercontent.com/u/{uid}?v=4" + (f"&s={size}" if size else "")
-        ),
-        "resourcePath": path,
-        "url": WEB + path,
-        "name": None,
-    }
+_actor = actor
 
 
 CHECK_STATUS = {
@@ -56,7 +44,7 @@ def _commit(state: SimState, p: SimPull) -> dict[str, Any]:
         statuses = state.statuses_for(sha)
         if not statuses:
             return None
-        contexts = [_status_context(s) for s in statuses]
+        contexts = [_status_context(s, state) for s in statuses]
         by_name = {c["context"]: c for c in contexts}
         combined = state.combined_status(sha).upper()
         return {
@@ -83,15 +71,17 @@ def _commit(state: SimState, p: SimPull) -> dict[str, Any]:
                 "detailsUrl": f"{WEB}/{full}/actions/runs/{r.id // 10}/job/{r.id}",
                 "resourcePath": f"/{full}/runs/{r.id}",
                 "url": f"{WEB}/{full}/runs/{r.id}",
+                "checkSuite": check_suite(state, r.id),
+                "isRequired": _required(state, r.name),
             }
             for r in state.runs_for(sha)
         ]
-        nodes += [_status_context(s) for s in state.statuses_for(sha)]
+        nodes += [_status_context(s, state) for s in state.statuses_for(sha)]
         return {
             "id": node_id("SCR", int(sha[:6], 16)),
             "state": rollup_state,
             "commit": None,
-            "contexts": lambda info, **kw: list_connection(nodes, "contexts", **kw),
+            "contexts": lambda info, **kw: list_connection(nodes, "contexts", info=info, **kw),
         }
 
     return {
@@ -106,8 +96,14 @@ def _commit(state: SimState, p: SimPull) -> dict[str, Any]:
     }
 
 
-def _status_context(s: Any) -> dict[str, Any]:
+def _required(state: SimState, name: str) -> Any:
+    """`isRequired(pullRequestId:, pullRequestNumber:)`: whether branch protection requires the check `name`."""
+    return lambda info, **kw: name in state.protection.required_checks
+
+
+def _status_context(s: Any, state: SimState) -> dict[str, Any]:
     return {
+        "isRequired": _required(state, s.context),
         "__typename": "StatusContext",
         "id": node_id("SC", s.id),
         "context": s.context,
@@ -161,15 +157,7 @@ def _pull(state: SimState, p: SimPull) -> dict[str, Any]:
 
     def labels(info: Any, **kw: Any) -> dict[str, Any]:
         kw.pop("orderBy", None)
-        items = [state.label(n) for n in p.labels]
-        return list_connection(
-            [
-                {"id": node_id("LA", lab.id), "name": lab.name, "color": lab.color, "description": lab.description}
-                for lab in items
-            ],
-            "labels",
-            **kw,
-        )
+        return list_connection([label(state.label(n)) for n in p.labels], "labels", info=info, **kw)
 
     def files(info: Any, **kw: Any) -> dict[str, Any]:
         return list_connection(
@@ -183,15 +171,17 @@ def _pull(state: SimState, p: SimPull) -> dict[str, Any]:
                 for f in p.files
             ],
             "files",
+            info=info,
             **kw,
         )
 
     def commits(info: Any, **kw: Any) -> dict[str, Any]:
-        page = list_connection(list(range(p.commits)), "commits", **kw)
+        page = list_connection(list(range(p.commits)), "commits", info=info, **kw)
         page["nodes"] = [_pull_commit(state, p, i) for i in page["nodes"]]
         return page
 
     return {
+        **pull_extras(state, p, lambda info: _repository(state)),
         "id": node_id("PR", p.number),
         "number": p.number,
         "title": p.title,
@@ -229,6 +219,52 @@ ORDER_KEYS = {
 }
 
 
+def _ordered_pulls(
+    state: SimState,
+    states: list[str] | None,
+    order_by: dict[str, str] | None,
+    labels: list[str] | None,
+    base_ref: str | None,
+    head_ref: str | None,
+) -> tuple[list[SimPull], list[Any]]:
+    """The pulls a `pullRequests` connection pages over, in order, with their cursor keys (cached)."""
+    order = order_by or {"field": "CREATED_AT", "direction": "ASC"}
+    cache_key = (
+        state.version,
+        len(state.pulls),
+        tuple(states or ()),
+        (order["field"], order["direction"]),
+        tuple(labels or ()),
+        base_ref,
+        head_ref,
+    )
+    cache = state.gql_order_cache
+    cached = cache.get(cache_key)
+    if cached is not None:
+        return cached
+    wanted = set(states or ())
+    folded = {x.casefold() for x in labels or ()}
+    pulls = []
+    for p in state.pulls.values():
+        p_state = "MERGED" if p.merged else ("OPEN" if p.state == "open" else "CLOSED")
+        if wanted and p_state not in wanted:
+            continue
+        if folded and not folded & {x.casefold() for x in p.labels}:
+            continue
+        if base_ref is not None and p.base_ref != base_ref:
+            continue
+        if head_ref is not None and p.head_ref != head_ref:
+            continue
+        pulls.append(p)
+    key_of = ORDER_KEYS[order["field"]]
+    keyed = sorted(((key_of(p), p.number, p) for p in pulls), key=lambda k: k[:2], reverse=order["direction"] == "DESC")
+    result = ([k[2] for k in keyed], [[k[0], k[1]] for k in keyed])
+    if len(cache) > 32:
+        cache.clear()
+    cache[cache_key] = result
+    return result
+
+
 def _repository(state: SimState) -> dict[str, Any]:
     def pull_requests(
         info: Any,
@@ -242,27 +278,10 @@ def _repository(state: SimState) -> dict[str, Any]:
         after: str | None = None,
         before: str | None = None,
     ) -> dict[str, Any]:
-        connection_args("pullRequests", first, last)
-        wanted = set(states or ())
-        pulls = []
-        for p in state.pulls.values():
-            p_state = "MERGED" if p.merged else ("OPEN" if p.state == "open" else "CLOSED")
-            if wanted and p_state not in wanted:
-                continue
-            if labels and not {x.casefold() for x in labels} & {x.casefold() for x in p.labels}:
-                continue
-            if baseRefName is not None and p.base_ref != baseRefName:
-                continue
-            if headRefName is not None and p.head_ref != headRefName:
-                continue
-            pulls.append(p)
-        order = orderBy or {"field": "CREATED_AT", "direction": "ASC"}
-        key_of = ORDER_KEYS[order["field"]]
-        desc = order["direction"] == "DESC"
-        keyed = sorted(((key_of(p), p.number, p) for p in pulls), key=lambda k: k[:2], reverse=desc)
-        pulls = [k[2] for k in keyed]
-        keys = [[k[0], k[1]] for k in keyed]
-        page = connection(pulls, keys, "pullRequests", first, last, after, before, desc=desc)
+        connection_args("pullRequests", first, last, info)
+        pulls, keys = _ordered_pulls(state, states, orderBy, labels, baseRefName, headRefName)
+        desc = (orderBy or {}).get("direction") == "DESC"
+        page = connection(pulls, keys, "pullRequests", first, last, after, before, desc=desc, info=info)
         page["nodes"] = [_pull(state, p) for p in page["nodes"]]
         return page
 
@@ -274,6 +293,8 @@ def _repository(state: SimState) -> dict[str, Any]:
 
     owner_login = state.owner
     return {
+        **repository_extras(state),
+        "__typename": "Repository",
         "id": node_id("R", state.repo_id),
         "name": state.name,
         "nameWithOwner": state.full_name,
@@ -309,4 +330,20 @@ def root(state: SimState, *, cost: int, remaining: int, reset_at: float, limit: 
             raise NotFound(f"Could not resolve to a Repository with the name '{owner}/{name}'.")
         return _repository(state)
 
-    return {"id": "Q", "rateLimit": rate_limit, "repository": repository, "viewer": lambda info: _actor(state.viewer)}
+    def node(info: Any, **args: Any) -> dict[str, Any] | None:
+        node_id_ = args["id"]
+        decoded = decode_node_id(node_id_)
+        if decoded is not None and decoded[0] == "PR" and decoded[1] in state.pulls:
+            return _pull(state, state.pulls[decoded[1]])
+        if decoded is not None and decoded[0] == "R" and decoded[1] == state.repo_id:
+            return _repository(state)
+        raise NotFound(f"Could not resolve to a node with the global id of '{node_id_}'")
+
+    return {
+        "id": "Q",
+        "node": node,
+        "rateLimit": rate_limit,
+        "repository": repository,
+        "viewer": lambda info: _actor(state.viewer),
+        **mutations(state, pull=lambda p: _pull(state, p)),
+    }

@@ -12,6 +12,7 @@ shapes live with the Actions (`lbconsole.sim.actions.shapes`).
 
 from lbconsole.sim.ids import WEB, node_id, ts, user_id
 from lbconsole.sim.shapes.checks import check_run, combined_status, status
+from lbconsole.sim.shapes.diffs import mail_patch, unified_diff
 from lbconsole.sim.shapes.pulls import comment, diff_entry, label, pull, review
 from lbconsole.sim.shapes.repos import content_file, minimal_repository, repository
 from lbconsole.sim.shapes.users import private_user, user
@@ -24,6 +25,7 @@ __all__ = [
     "content_file",
     "diff_entry",
     "label",
+    "mail_patch",
     "minimal_repository",
     "node_id",
     "private_user",
@@ -32,6 +34,7 @@ __all__ = [
     "review",
     "status",
     "ts",
+    "unified_diff",
     "user",
     "user_id",
 ]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import random
 import threading
 from datetime import datetime, timedelta
+from typing import Any
 
 from lbconsole.sim.policy import Fault, RateBucket, RequestStats
 from lbconsole.sim.state.model import (
@@ -72,6 +73,16 @@ class RepositoryBase:
         self.statuses: dict[str, list[SimStatus]] = {}
         self.checks_delay_s = 1.0
         """Sim seconds a pending check suite runs before it concludes."""
+        self.checks_queue_s = 0.0
+        """Sim seconds a new check run stays queued before it is in progress."""
+        self.mergeability_delay_s = 0.0
+        """Sim seconds other open PRs read UNKNOWN after the base moves, while GitHub computes a test merge."""
+        self.update_branch_delay_s = 0.0
+        """Sim seconds between update-branch's 202 and the head actually moving."""
+        self.pending_mergeable: dict[int, tuple[datetime, str]] = {}
+        """PR number -> (when its mergeability resolves, to what), while it reads UNKNOWN after a base move."""
+        self.pending_updates: dict[int, datetime] = {}
+        """PR number -> when an accepted update-branch moves its head."""
         self.check_names: tuple[str, ...] = ("ci/test", "ci/lint", "build")
         self.viewer = "octocat"
         """The authenticated user, whatever the token."""
@@ -88,6 +99,8 @@ class RepositoryBase:
         """Bumped by every write; part of every ETag."""
         self.pushed_at = self.clock.anchor
         """The repository's last write (its `pushed_at`/`updated_at`): fixed between writes, so ETags are stable."""
+        self.gql_order_cache: dict[Any, Any] = {}
+        """GraphQL's filtered, sorted pulls per (version, filters): one sort per state version, not one per page."""
         self._next_id = 1000
 
     @property

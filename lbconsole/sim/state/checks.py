@@ -34,6 +34,8 @@ class CheckFacts(RepositoryBase):
             runs = self.check_runs.get(sha, [])
             now = self.now()
             for run in runs:
+                if run.status == "queued" and run.starts_at is not None and now >= run.starts_at:
+                    run.status, run.started_at = "in_progress", run.starts_at
                 if run.status != "completed" and run.resolves_at is not None and now >= run.resolves_at:
                     run.status = "completed"
                     run.conclusion = run.resolves_to
@@ -75,18 +77,24 @@ class CheckFacts(RepositoryBase):
             return ("PENDING" if pending else "SUCCESS"), []
 
     def start_checks(self, sha: str, conclusion: str = "success", *, delay: float | None = None) -> None:
-        """Queue every check on `sha`; they complete with `conclusion` after the checks delay.
+        """Queue every check on `sha`: queued for `checks_queue_s`, then in progress for the checks delay.
+
+        They complete with `conclusion`.
 
         `conclusion="pending"` leaves them running until the admin API settles them.
         """
         with self.lock:
             now = self.now()
             wait = self.checks_delay_s if delay is None else delay
+            queued = self.checks_queue_s
+            start = now + timedelta(seconds=queued)
             runs = []
             for name in self.check_names:
                 run = SimCheckRun(self.next_id(), name, sha, status="in_progress", conclusion=None, started_at=now)
+                if queued > 0:  # queued, then in_progress, then completed, as GitHub's runners take them
+                    run.status, run.started_at, run.starts_at = "queued", None, start
                 if conclusion != "pending":
-                    run.resolves_at = now + timedelta(seconds=wait)
+                    run.resolves_at = start + timedelta(seconds=wait)
                     run.resolves_to = conclusion
                 runs.append(run)
             self.check_runs[sha] = runs

@@ -5,12 +5,23 @@ from __future__ import annotations
 from lbconsole.sim.state.base import RepositoryBase
 from lbconsole.sim.state.model import SimComment, SimError, SimLabel
 
+LABEL_NAME_MAX = 50
+"""GitHub refuses a label name longer than this."""
+
+
+def check_label_names(names: list[str]) -> None:
+    """SimError 422 with GitHub's wording for a label name over 50 characters."""
+    for name in names:
+        if len(name) > LABEL_NAME_MAX:
+            raise SimError(422, f"Validation Failed: name is too long (maximum is {LABEL_NAME_MAX} characters)")
+
 
 class Conversation(RepositoryBase):
     """Adding and removing labels; writing, editing and listing issue comments."""
 
     def add_labels(self, number: int, names: list[str]) -> list[SimLabel]:
         """Add labels (creating missing ones, ignoring ones present); returns the PR's labels."""
+        check_label_names(names)
         with self.lock:
             p = self.pull(number)
             have = {n.casefold() for n in p.labels}

@@ -5,9 +5,17 @@ and PRs touching the same files become DIRTY), the merge endpoint honours
 `sha`, update-branch honours `expected_head_sha`, and a push restarts the
 checks on the new head. `merge_state` derives GitHub's `mergeStateStatus`
 from a PR's facts and the branch protection.
+
+GitHub is asynchronous, and so is this when its delays are set: after the
+base moves, the other open PRs read UNKNOWN for `mergeability_delay_s`
+while the test merge is computed, and an accepted update-branch moves the
+head `update_branch_delay_s` later. `settle()` applies whatever is due on
+the simulated clock; the request policy calls it before every request.
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from lbconsole.sim.state.checks import CheckFacts
 from lbconsole.sim.state.model import CONFLICTING, MERGEABLE, UNKNOWN, SimError, SimFile, SimPull
@@ -51,6 +59,56 @@ class PullDynamics(CheckFacts):
                 return "UNSTABLE"
             return "CLEAN"
 
+    def settle(self) -> None:
+        """Apply what is due on the simulated clock: computed mergeability, heads moved by update-branch."""
+        with self.lock:
+            if self.mergeability_delay_s > 0:
+                self._schedule_unknown()
+            if not self.pending_mergeable and not self.pending_updates:
+                return
+            now = self.now()
+            for number, (due, value) in list(self.pending_mergeable.items()):
+                if now >= due:
+                    del self.pending_mergeable[number]
+                    pull = self.pulls.get(number)
+                    if pull is not None and pull.state == "open" and pull.mergeable == UNKNOWN:
+                        pull.mergeable = value
+                        self.version += 1
+            for number, due in list(self.pending_updates.items()):
+                if now >= due:
+                    del self.pending_updates[number]
+                    self._move_head_to_base(self.pull(number))
+
+    def _schedule_unknown(self) -> None:
+        """UNKNOWN PRs (a scenario's) that nothing will resolve resolve MERGEABLE after the delay, unless pinned."""
+        due = None
+        for p in self.pulls.values():
+            if p.mergeable == UNKNOWN and p.state == "open" and not p.mergeable_pinned:
+                if p.number not in self.pending_mergeable:
+                    due = due or self.now() + timedelta(seconds=self.mergeability_delay_s)
+                    self.pending_mergeable[p.number] = (due, MERGEABLE)
+
+    def _base_moved(self, changed: set[str], *, skip: int | None = None, touch: bool = True) -> None:
+        """Every other open PR's mergeability after the base moved: conflicting where `changed` overlaps.
+
+        With `mergeability_delay_s`, each reads UNKNOWN until the simulated clock passes the delay.
+        """
+        delay = self.mergeability_delay_s
+        due = self.now() + timedelta(seconds=delay)
+        for other in self.open_pulls():
+            if other.number == skip:
+                continue
+            pending = self.pending_mergeable.pop(other.number, None)
+            current = pending[1] if pending else other.mergeable
+            target = CONFLICTING if changed & other.paths else current
+            if delay > 0 and current != UNKNOWN:
+                self.pending_mergeable[other.number] = (due, target)
+                other.mergeable = UNKNOWN
+            elif target != other.mergeable:
+                other.mergeable = target
+                if touch:
+                    self.touch(other)
+
     def push(self, number: int, *, checks: str = "success", files: list[SimFile] | None = None) -> str:
         """A new commit on the PR's head branch: new SHA, checks restarted, updated_at bumped."""
         with self.lock:
@@ -73,10 +131,7 @@ class PullDynamics(CheckFacts):
         with self.lock:
             self.base_sha = self.new_sha()
             self.base_history.append(self.base_sha)
-            touched = set(paths or ())
-            for p in self.open_pulls():
-                if touched & p.paths:
-                    p.mergeable = CONFLICTING
+            self._base_moved(set(paths or ()), touch=False)
             self.version += 1
             return self.base_sha
 
@@ -119,10 +174,7 @@ class PullDynamics(CheckFacts):
                     self.base_files.pop(f.filename, None)
                 else:
                     self.base_files[f.filename] = content
-            for other in self.open_pulls():
-                if other.paths & p.paths and other.mergeable != CONFLICTING:
-                    other.mergeable = CONFLICTING
-                    self.touch(other)
+            self._base_moved(p.paths, skip=p.number)
             self.touch(p)
             message = {
                 "squash": "Pull Request successfully merged",
@@ -156,10 +208,19 @@ class PullDynamics(CheckFacts):
                 raise SimError(422, "expected_head_sha does not match the pull request's head sha")
             if p.mergeable == CONFLICTING:
                 raise SimError(422, "merge conflict between base and head")
+            if number in self.pending_updates:
+                return  # accepted already: the head moves when GitHub gets to it
             if not self.behind(p):
                 raise SimError(422, "There are no new commits on the base branch.")
-            p.base_sha = self.base_sha
-            p.head_sha = self.new_sha()
-            p.commits += 1
-            self.start_checks(p.head_sha, "success")
-            self.touch(p)
+            if self.update_branch_delay_s > 0:
+                self.pending_updates[number] = self.now() + timedelta(seconds=self.update_branch_delay_s)
+                return
+            self._move_head_to_base(p)
+
+    def _move_head_to_base(self, p: SimPull) -> None:
+        """The merge commit of the base into the head lands: new head, checks restarted."""
+        p.base_sha = self.base_sha
+        p.head_sha = self.new_sha()
+        p.commits += 1
+        self.start_checks(p.head_sha, "success")
+        self.touch(p)

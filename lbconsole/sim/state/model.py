@@ -51,13 +51,29 @@ class SimClock:
         self.offset = 0.0
         """Extra seconds added by `advance` (tests move time without sleeping)."""
 
+        self.frozen: datetime | None = None
+        """When set, sim time stands still here (tests); `advance` still moves it."""
+
     def now(self) -> datetime:
         """The current sim time (UTC)."""
+        if self.frozen is not None:
+            return self.frozen + timedelta(seconds=self.offset)
         return self.anchor + timedelta(seconds=time.monotonic() - self._started + self.offset)
 
     def advance(self, seconds: float) -> None:
         """Move sim time forward without waiting."""
         self.offset += seconds
+
+    def freeze(self, at: datetime | None = None) -> None:
+        """Stop sim time at `at` (default: now); `advance` alone moves it afterwards."""
+        self.frozen = at or self.now()
+        self.offset = 0.0
+
+    def thaw(self) -> None:
+        """Let sim time run again from where it stands."""
+        if self.frozen is not None:
+            self.anchor, self.frozen = self.frozen + timedelta(seconds=self.offset), None
+            self._started, self.offset = time.monotonic(), 0.0
 
 
 @dataclass(slots=True)
@@ -102,6 +118,8 @@ class SimCheckRun:
     resolves_at: datetime | None = None
     """While pending: the sim time at which it completes with `resolves_to`."""
     resolves_to: str = "success"
+    starts_at: datetime | None = None
+    """While queued: the sim time at which it starts (in_progress)."""
 
 
 @dataclass(slots=True)
@@ -176,6 +194,8 @@ class SimPull:
     files: list[SimFile] = field(default_factory=list)
     mergeable: str = MERGEABLE
     """MERGEABLE, CONFLICTING or UNKNOWN (GitHub's `MergeableState`)."""
+    mergeable_pinned: bool = False
+    """Keep an UNKNOWN mergeability UNKNOWN (otherwise it resolves after the mergeability delay)."""
     review_decision: str | None = None
     """APPROVED, CHANGES_REQUESTED, REVIEW_REQUIRED or None."""
     reviews: list[SimReview] = field(default_factory=list)

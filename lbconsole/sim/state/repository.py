@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from lbconsole.sim.state.conversation import Conversation
-from lbconsole.sim.state.dynamics import PullDynamics
+from lbconsole.sim.state.lifecycle import PullLifecycle
 from lbconsole.sim.state.model import SimPull
 
 
-class SimState(PullDynamics, Conversation):
+class SimState(PullLifecycle, Conversation):
     """One simulated repository with its pull requests, thread-safe."""
 
     def add_pull(self, pull: SimPull, checks: dict[str, str] | None = None) -> SimPull:
@@ -32,6 +32,7 @@ class SimState(PullDynamics, Conversation):
     def snapshot(self, number: int) -> dict[str, Any]:
         """Every internal fact of one PR (admin `GET /_sim/state/pulls/{n}`)."""
         with self.lock:
+            self.settle()
             p = self.pull(number)
             rollup, failing = self.rollup(p.head_sha)
             return {
@@ -49,6 +50,7 @@ class SimState(PullDynamics, Conversation):
                 ],
                 "head_sha": p.head_sha,
                 "head_ref": p.head_ref,
+                "update_pending": number in self.pending_updates,
                 "base_sha": p.base_sha,
                 "base_tip": self.base_sha,
                 "behind": self.behind(p),
