@@ -95,3 +95,27 @@ def sorted_members(members: Sequence[Analysis], sort: str) -> Sequence[Analysis]
     """`members` (priority order) in the order `sort` names."""
     key = dict(SORTS).get(sort)
     return members if key is None else sorted(members, key=key)
+
+
+STATE_MEANINGS: tuple[tuple[str, str], ...] = (
+    ("ready", "mergeable now: checks pass, approved (or a trusted bot), clean against the base"),
+    ("behind", "behind the base branch: the plan updates the branch"),
+    ("conflict", "merge conflict with the base: the plan notifies the author"),
+    ("checks failing", "a required check failed"),
+    ("changes requested", "a reviewer asked for changes"),
+    ("draft", "a draft: never merged"),
+    ("label-blocked", "a blocking label (e.g. do-not-merge) holds it"),
+    ("needs approval", "branch protection waits for an approving review"),
+    ("blocked", "branch protection blocks it for another reason"),
+    ("pending", "checks still running"),
+    ("computing", "GitHub has not computed its mergeability yet (UNKNOWN): the next refresh knows"),
+)
+"""Every state the State column shows, and what it means (the legend on `?`)."""
+
+
+def legend_rows() -> list[tuple[str, str, str, str]]:
+    """The legend as help-screen rows: every column, then every state."""
+    rows = [("column", c.label, c.meaning, "") for c in QUEUE_COLUMNS]
+    rows += [("state", name, meaning, "") for name, meaning in STATE_MEANINGS]
+    rows.append(("sort", " → ".join(SORT_NAMES), "the orders `s` cycles (inside each category)", ""))
+    return rows

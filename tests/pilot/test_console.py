@@ -175,10 +175,19 @@ async def test_read_only_disables_run_and_dispatch(make_app, gateway: FakeGatewa
         await pilot.press("r", "d")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmScreen)
-        said = notifications(app)
-        assert any("Read-only" in n and "local runs are disabled" in n for n in said)
-        assert any("Read-only" in n and "dispatch is disabled" in n for n in said)
         assert gateway.calls == []
+        footer_actions = {b.binding.action for b in app.active_bindings.values()}
+        assert "run" not in footer_actions
+        assert "dispatch" not in footer_actions
+        assert "tab('runs')" in footer_actions  # the footer offers 4 Runs
+
+
+async def test_footer_offers_run_and_dispatch_when_writes_are_allowed(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        shown = {b.binding.action for b in app.active_bindings.values() if b.enabled and b.binding.show}
+        assert {"run", "dispatch", "tab('runs')"} <= shown
 
 
 async def test_dispatch_asks_first_listing_the_prs_and_escape_sends_nothing(make_app, gateway: FakeGateway):
@@ -219,6 +228,8 @@ async def test_limits_editor_rejects_minus_one_and_saves_seven(make_app, tmp_pat
         await settle(app, pilot)
         await pilot.press("5")
         box = app.query_one("#limit-merge", Input)
+        assert app.focused is app.query_one("#limits-pane")  # the tab, not a field: 1..5 still switch tabs
+        await pilot.press("tab")
         assert app.focused is box
         box.value = ""
         await pilot.press("minus", "1")

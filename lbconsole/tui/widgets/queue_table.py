@@ -14,12 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
@@ -27,20 +25,14 @@ from textual.widgets.data_table import ColumnKey, RowKey
 from lbconsole.core.analysis import Analysis
 from lbconsole.tui.queue_view import COLUMN_KEYS, fit_columns
 from lbconsole.tui.render import CATEGORY_ORDER, Cell, category_header, group_rows, queue_row
+from lbconsole.tui.widgets.lists import ListTable
 from lbconsole.tui.widgets.tones import styled, tone_styles
 
 Row = tuple[Cell, ...]
 
 
-class QueueTable(DataTable[Text]):
+class QueueTable(ListTable[Text]):
     """PRs grouped by category, in priority order (or the chosen sort inside each category)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False, id="queue.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="queue.up"),
-        Binding("g,home", "scroll_top", "Top", show=False, id="queue.top"),
-        Binding("G,end", "scroll_bottom", "Bottom", show=False, id="queue.bottom"),
-    ]
 
     class PullSelected(Message):
         """The cursor moved to a PR (`number`) or a category header (`number` None)."""
@@ -51,7 +43,7 @@ class QueueTable(DataTable[Text]):
             self.category = category
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
+        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
         self._cells: dict[str, Row] = {}
         """What each row shows (every column, folded or not), by row key."""
         self._texts: dict[str, list[Text]] = {}
