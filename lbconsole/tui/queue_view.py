@@ -117,5 +117,5 @@ def legend_rows() -> list[tuple[str, str, str, str]]:
     """The legend as help-screen rows: every column, then every state."""
     rows = [("column", c.label, c.meaning, "") for c in QUEUE_COLUMNS]
     rows += [("state", name, meaning, "") for name, meaning in STATE_MEANINGS]
-    rows.append(("sort", " → ".join(SORT_NAMES), "the orders `s` cycles (inside each category)", ""))
+    rows.append(("sort", "s", "cycles, inside each category: " + " → ".join(SORT_NAMES), ""))
     return rows

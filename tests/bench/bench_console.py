@@ -6,7 +6,7 @@ for the queue table's shapes, or `python tests/bench/bench_console.py --sim
 
 The table shapes (`bench_console_shapes.py`, queues built directly): checks
 flipped on 50 PRs; 50 closed + 50 opened; the filter typed one key at a
-time; a sort. Each prints its median and the longest main-thread stall
+time; a sort. Each prints its median UI-thread CPU time and the longest main-thread stall
 (target < 100 ms at 5,000 PRs), for the current table and for the previous
 algorithm (the baseline) side by side.
 

@@ -36,8 +36,8 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Label(f"{self.title_text}  [y/N]", id="confirm-title", markup=False)
             yield Static(self.question, id="confirm-question", markup=False)
             with Horizontal(id="confirm-buttons"):  # before the list: always on screen, even at 80×24
-                yield Button("No [n]", id="confirm-no", variant="primary")
-                yield Button("Yes, go [y]", id="confirm-yes", variant="error")
+                yield Button("No (n)", id="confirm-no", variant="primary")
+                yield Button("Yes, go (y)", id="confirm-yes", variant="error")
             shown = self.items[:MAX_LISTED]
             more = len(self.items) - len(shown)
             text = "\n".join(shown) + (f"\n… and {more} more" if more > 0 else "")
