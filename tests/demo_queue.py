@@ -33,6 +33,7 @@ def make_pr(number: int, title: str, author: str, days: int, **kw: object) -> Pu
         "deletions": number,
         "head_ref": f"branch-{number}",
         "changed_files": ("src/app.py",),
+        "url": f"https://github.com/{REPO}/pull/{number}",
     }
     base.update(kw)
     return PullRequest(

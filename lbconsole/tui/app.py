@@ -35,6 +35,7 @@ from lbconsole.errors import GatewayError, LbError
 from lbconsole.tui import palette, themes
 from lbconsole.tui.controller import RunController
 from lbconsole.tui.feed import QueueFeed
+from lbconsole.tui.queue_view import legend_rows
 from lbconsole.tui.remote import ActionsFactory, Remote, Sleep
 from lbconsole.tui.screens.help import HelpScreen
 from lbconsole.tui.widgets.limits_pane import LimitsPane
@@ -51,7 +52,7 @@ TAB_FOCUS: dict[str, str] = {
     "plan": "#plan-mode",
     "logs": "#logs-log",
     "runs": "#runs-table",
-    "limits": "#limit-merge",
+    "limits": "#limits-pane",
 }
 """Each tab, in the order of its number key, and the widget it focuses when shown."""
 
@@ -71,7 +72,7 @@ class LbConsoleApp(App[int]):
         Binding("1", "tab('queue')", "Queue", id="tab.queue"),
         Binding("2", "tab('plan')", "Plan", id="tab.plan"),
         Binding("3", "tab('logs')", "Logs", id="tab.logs"),
-        Binding("4", "tab('runs')", "Runs", show=False, id="tab.runs"),
+        Binding("4", "tab('runs')", "Runs", id="tab.runs"),
         Binding("5", "tab('limits')", "Limits", id="tab.limits"),
         Binding("m", "cycle_mode", "Mode", id="plan.mode"),
         Binding("r", "run", "Run", id="plan.run"),
@@ -303,7 +304,7 @@ class LbConsoleApp(App[int]):
 
     def action_help(self) -> None:
         """The help screen listing every binding."""
-        self.push_screen(HelpScreen(self.binding_rows()))
+        self.push_screen(HelpScreen([*self.binding_rows(), *legend_rows()]))
 
     def binding_rows(self) -> list[palette.BindingRow]:
         """(where, keys, action, id) of every binding, with the keymap applied."""
@@ -318,6 +319,8 @@ class LbConsoleApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_run":
             return self.running or self.runs_pane.busy
+        if action in ("run", "dispatch") and self.read_only:
+            return False  # hidden from the footer; the command palette says why
         return True
 
     def action_run(self) -> None:

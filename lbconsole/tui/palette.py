@@ -17,9 +17,9 @@ from textual.binding import Binding, BindingType
 from lbconsole.core.settings import MODES
 from lbconsole.tui.screens.confirm import ConfirmScreen
 from lbconsole.tui.widgets.limits_pane import LimitsPane
+from lbconsole.tui.widgets.lists import LIST_BINDINGS
 from lbconsole.tui.widgets.logs_pane import LogsPane
 from lbconsole.tui.widgets.queue_pane import QueuePane
-from lbconsole.tui.widgets.queue_table import QueueTable
 from lbconsole.tui.widgets.runs_pane import RunsPane
 
 if TYPE_CHECKING:
@@ -41,7 +41,8 @@ def binding_rows(app: LbConsoleApp) -> list[BindingRow]:
     keymap = dict(app.settings.ui.keymap)
     groups: list[tuple[str, Iterable[BindingType]]] = [
         ("everywhere", app.BINDINGS),
-        ("queue", [*QueuePane.BINDINGS, *QueueTable.BINDINGS]),
+        ("every list", LIST_BINDINGS),
+        ("queue", QueuePane.BINDINGS),
         ("logs", LogsPane.BINDINGS),
         ("runs", RunsPane.BINDINGS),
         ("limits", LimitsPane.BINDINGS),

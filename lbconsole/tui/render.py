@@ -15,28 +15,17 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from lbconsole.core.analysis import Analysis, group_by_category
-from lbconsole.core.models import ChecksState, ReviewDecision
+from lbconsole.core.models import ChecksState, Mergeable, MergeState, ReviewDecision
 from lbconsole.core.orchestrator import mode_of_run_name
 from lbconsole.core.plan import ACTION_KINDS, Action, Plan, Skipped
 from lbconsole.core.settings import Limits, Settings
+from lbconsole.tui.queue_view import COLUMN_KEYS, TITLE_MAX, sorted_members
 
 if TYPE_CHECKING:  # a type only: rendering never imports githubkit
     from lbconsole.core.ports import RunInfo
 
 Cell = tuple[str, str]
 """(text, tone): what one table cell shows and how it is coloured."""
-
-QUEUE_COLUMNS: tuple[tuple[str, str, int | None], ...] = (
-    ("number", "#", 6),
-    ("title", "Title", 36),
-    ("author", "Author", 14),
-    ("state", "State", 17),
-    ("checks", "Checks", 7),
-    ("review", "Review", 8),
-    ("age", "Age", 4),
-    ("size", "Size", 9),
-)
-"""(column key, label, width) of the queue table, in display order."""
 
 STATE_TONES: dict[str, str] = {
     "ready": "success",
@@ -46,7 +35,10 @@ STATE_TONES: dict[str, str] = {
     "changes requested": "warning",
     "draft": "muted",
     "blocked": "error",
+    "label-blocked": "error",
+    "needs approval": "warning",
     "pending": "accent",
+    "computing": "accent",
 }
 
 CATEGORY_ORDER: tuple[str, ...] = (
@@ -96,23 +88,44 @@ def review_cell(review: ReviewDecision) -> Cell:
     }.get(review, ("—", "muted"))
 
 
+def state_word(a: Analysis) -> str:
+    """The state column's word: the readiness state, with its two kinds of "blocked" and "computing" told apart.
+
+    `label-blocked`: a blocking label holds it; `needs approval`: GitHub's
+    branch protection waits for an approving review; `computing`: GitHub has
+    not worked out the mergeability yet (it answers UNKNOWN for a while).
+    """
+    state = a.readiness.state
+    reasons = a.readiness.reasons
+    if state == "blocked":
+        if any(r.startswith("blocking label") for r in reasons):
+            return "label-blocked"
+        if a.pr.review_decision is ReviewDecision.REVIEW_REQUIRED or any("approval" in r for r in reasons):
+            return "needs approval"
+    if state == "pending" and (a.pr.mergeable is Mergeable.UNKNOWN or a.pr.merge_state is MergeState.UNKNOWN):
+        if a.pr.checks not in (ChecksState.PENDING, ChecksState.EXPECTED):
+            return "computing"
+    return state
+
+
 def queue_row(a: Analysis, now: datetime) -> tuple[Cell, ...]:
-    """One queue row for `a`, in `QUEUE_COLUMNS` order.
+    """One queue row for `a`, in `queue_view.QUEUE_COLUMNS` order (the table crops to the column widths).
 
     Args:
         a: the PR's analysis.
         now: the moment the age is measured at.
 
     Returns:
-        Eight (text, tone) cells.
+        One (text, tone) cell per column.
     """
     pr = a.pr
-    state = a.readiness.state
+    state = state_word(a)
     title = ("[draft] " if pr.draft and state != "draft" else "") + pr.title
     return (
         (f"#{pr.number}", "accent"),
-        (_truncate(title, 36), ""),
-        (_truncate(pr.author, 14), "muted" if pr.author_is_bot else ""),
+        (str(a.priority), "muted"),
+        (_truncate(title, TITLE_MAX), ""),
+        (_truncate(pr.author, 19), "muted" if pr.author_is_bot else ""),
         (state, STATE_TONES.get(state, "")),
         checks_cell(pr.checks),
         review_cell(pr.review_decision),
@@ -125,7 +138,8 @@ def category_header(category: str, shown: int, total: int) -> tuple[Cell, ...]:
     """The group row above a category's PRs, with its count (`shown of total` when filtered)."""
     count = str(total) if shown == total else f"{shown} of {total}"
     blank = ("", "")
-    return (("▾", "header"), (f"{category} ({count})", "header"), *([blank] * (len(QUEUE_COLUMNS) - 2)))
+    cells = [("▾", "header"), blank, (f"{category} ({count})", "header")]
+    return (*cells, *([blank] * (len(COLUMN_KEYS) - len(cells))))
 
 
 def matches(a: Analysis, query: str) -> bool:
@@ -137,21 +151,22 @@ def matches(a: Analysis, query: str) -> bool:
     if not words:
         return True
     pr = a.pr
-    hay = f"#{pr.number} {pr.title} {pr.author} {a.category} {a.readiness.state}".casefold()
+    hay = f"#{pr.number} {pr.title} {pr.author} {a.category} {a.readiness.state} {state_word(a)}".casefold()
     return all(word in hay for word in words)
 
 
 def group_rows(
-    analyses: Iterable[Analysis], query: str = "", order: Sequence[str] = CATEGORY_ORDER
+    analyses: Iterable[Analysis], query: str = "", order: Sequence[str] = CATEGORY_ORDER, sort: str = "priority"
 ) -> list[tuple[str, list[Analysis], int]]:
     """Analyses grouped by category: (category, shown PRs, total PRs), in `order` (`Settings.category_order`).
 
-    Groups keep the priority order of `analyses`; groups with no matching PR are dropped.
-    `lbconsole queue` shows the same groups in the same order (`core.analysis.group_by_category`).
+    Groups keep the priority order of `analyses` (or `sort`, a `queue_view.SORTS` name, inside each
+    group); groups with no matching PR are dropped. `lbconsole queue` shows the same groups in the
+    same order (`core.analysis.group_by_category`).
     """
     result = []
     for category, members in group_by_category(analyses, order):
-        shown = [a for a in members if matches(a, query)]
+        shown = [a for a in sorted_members(members, sort) if matches(a, query)]
         if shown:
             result.append((category, shown, len(members)))
     return result
@@ -185,7 +200,7 @@ def detail_lines(a: Analysis, plan: Plan | None, now: datetime) -> list[Cell]:
     )
     if pr.labels:
         facts += " · labels: " + ", ".join(pr.labels)
-    state = a.readiness.state
+    state = state_word(a)
     why_state = a.readiness.summary if a.readiness.ready else "; ".join(a.readiness.reasons)
     lines: list[Cell] = [
         (f"#{pr.number} {pr.title}", "header"),

@@ -1,8 +1,16 @@
-"""Benchmark of the console on `scale:5000` (a script, not a test).
+"""Benchmarks of the console (a script, not a test).
 
-Run: `python tests/bench/bench_console.py [--prs 5000] [--log-lines 100000]`.
+Run: `python tests/bench/bench_console.py [--sizes 1000,5000,10000] [--no-baseline]`
+for the queue table's shapes, or `python tests/bench/bench_console.py --sim
+[--prs 5000] [--log-lines 100000]` for the whole console on the simulator.
 
-Prints:
+The table shapes (`bench_console_shapes.py`, queues built directly): checks
+flipped on 50 PRs; 50 closed + 50 opened; the filter typed one key at a
+time; a sort. Each prints its median UI-thread CPU time and the longest main-thread stall
+(target < 100 ms at 5,000 PRs), for the current table and for the previous
+algorithm (the baseline) side by side.
+
+With `--sim` it prints:
 - start to first painted queue (app start, fetch through the real gateway
   from the embedded simulator, analysis, plan, 5,000 rows added, painted);
 - main-thread time to apply a refresh in which 50 PRs changed (target < 200 ms):
@@ -126,11 +134,35 @@ async def bench(prs: int, log_lines: int) -> dict[str, float]:
     return results
 
 
+def table_main(sizes: list[int], baseline: bool, filter_keys: str) -> int:
+    """Print the table shapes, before (baseline) and after, at each size."""
+    from tests.bench.bench_console_shapes import LegacyQueueTable, shapes
+
+    header = f"{'PRs':>6}  {'shape':<34} {'after: median / stall ms':>26}"
+    print(header + (f"  {'before: median / stall ms':>27}" if baseline else ""))
+    for size in sizes:
+        after = asyncio.run(shapes(size, QueueTable, filter_keys))
+        before = asyncio.run(shapes(size, LegacyQueueTable, filter_keys)) if baseline else {}
+        for shape, (median, stall) in after.items():
+            line = f"{size:>6}  {shape:<34} {median:>14.1f} / {stall:>8.1f}"
+            if shape in before:
+                line += f"  {before[shape][0]:>15.1f} / {before[shape][1]:>8.1f}"
+            print(line, flush=True)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sim", action="store_true", help="the whole console on the simulator")
+    parser.add_argument("--sizes", default="1000,5000,10000", help="table shapes: PR counts, comma-separated")
+    parser.add_argument("--no-baseline", action="store_true", help="table shapes: skip the previous algorithm")
+    parser.add_argument("--filter", default="fix", help="table shapes: the filter typed one key at a time")
     parser.add_argument("--prs", type=int, default=5000)
     parser.add_argument("--log-lines", type=int, default=100_000)
     args = parser.parse_args()
+    if not args.sim:
+        sizes = [int(part) for part in args.sizes.split(",") if part.strip()]
+        return table_main(sizes, not args.no_baseline, args.filter)
     r = asyncio.run(bench(args.prs, args.log_lines))
     ok = lambda good: "ok" if good else "OVER TARGET"  # noqa: E731
     print(f"scale:{args.prs} ({int(r['rows'])} table rows incl. category headers)")

@@ -177,7 +177,6 @@ async def test_read_only_refuses_dispatch_and_says_why(sim):
         await pilot.press("2", "d")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmScreen)
-        assert any("Read-only mode (--read-only): dispatch is disabled" in n for n in notifications(app))
         await pilot.press("4")
         await settle(app, pilot)
         assert "dispatch is disabled (--read-only)" in str(app.query_one("#runs-hint").render())

@@ -184,7 +184,7 @@ def test_runs_tab_with_a_completed_run(snap_compare, sim):
 def test_limits_tab_with_invalid_value(snap_compare, sim):
     async def before(pilot) -> None:
         await settled(pilot)
-        await pilot.press("5")
+        await pilot.press("5", "tab")
         pilot.app.query_one("#limit-merge", Input).value = ""
         await pilot.press("minus", "1")
         await settled(pilot)
@@ -230,3 +230,48 @@ def test_offline_banner(snap_compare, sim):
         await settled(pilot)
 
     assert snap_compare(demo_app(sim), terminal_size=SIZE, run_before=before)
+
+
+SMALL = (80, 24)
+WIDE = (200, 50)
+
+
+def test_queue_tab_80x24(snap_compare, sim):
+    """Columns fold by priority (Size, Age, Pri first); the title keeps the rest."""
+    assert snap_compare(demo_app(sim), terminal_size=SMALL, run_before=settled)
+
+
+def test_queue_tab_200x50(snap_compare, sim):
+    """Every column, the title taking the spare width, bot authors whole."""
+    assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=settled)
+
+
+def test_run_confirmation_80x24(snap_compare, sim):
+    """The buttons and their y/N keys stay on screen at 80×24."""
+
+    async def before(pilot) -> None:
+        await settled(pilot)
+        await pilot.press("2", "r")
+        await settled(pilot)
+
+    assert snap_compare(demo_app(sim), terminal_size=SMALL, run_before=before)
+
+
+def test_help_screen_80x24(snap_compare, sim):
+    """The help (bindings, then the legend) fits the screen."""
+
+    async def before(pilot) -> None:
+        await settled(pilot)
+        await pilot.press("question_mark")
+        await settled(pilot)
+
+    assert snap_compare(demo_app(sim), terminal_size=SMALL, run_before=before)
+
+
+def test_plan_tab_200x50(snap_compare, sim):
+    async def before(pilot) -> None:
+        await settled(pilot)
+        await pilot.press("2")
+        await settled(pilot)
+
+    assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=before)

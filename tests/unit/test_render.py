@@ -19,6 +19,7 @@ def test_queue_row_is_a_pure_function_of_the_analysis():
     row = render.queue_row(analyses()[30], NOW)
     assert [text for text, _ in row] == [
         "#30",
+        str(analyses()[30].priority),
         "feat: dark mode",
         "erin",
         "checks failing",
@@ -27,16 +28,23 @@ def test_queue_row_is_a_pure_function_of_the_analysis():
         "12d",
         "+300/-30",
     ]
-    assert row[3][1] == "error"
+    assert row[4][1] == "error"
     assert render.queue_row(analyses()[30], NOW) == row
 
 
-def test_long_titles_are_truncated_and_drafts_marked():
+def test_titles_are_left_whole_for_the_table_to_crop_and_only_absurd_ones_truncated():
     a = analyses()[32]
     long = replace(a, pr=replace(a.pr, title="x" * 80))
-    title = render.queue_row(long, NOW)[1][0]
-    assert len(title) == 36
+    assert render.queue_row(long, NOW)[2][0] == "x" * 80
+    absurd = replace(a, pr=replace(a.pr, title="y" * 500))
+    title = render.queue_row(absurd, NOW)[2][0]
+    assert len(title) == 120
     assert title.endswith("…")
+
+
+def test_bot_authors_are_shown_whole():
+    a = analyses()[15]
+    assert render.queue_row(a, NOW)[3] == ("dependabot[bot]", "muted")
 
 
 def test_filter_matches_number_title_author_category_and_state():
@@ -56,7 +64,7 @@ def test_groups_follow_category_order_and_count_what_is_shown():
         ("docs", [40], 2),
         ("maintenance", [41], 1),
     ]
-    assert render.category_header("bugfix", 1, 3)[1][0] == "bugfix (1 of 3)"
+    assert render.category_header("bugfix", 1, 3)[2][0] == "bugfix (1 of 3)"
 
 
 def test_detail_says_what_the_mode_does_or_why_not():

@@ -33,16 +33,16 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog"):
             # the question and the items carry plan reasons and PR text: never markup
-            yield Label(self.title_text, id="confirm-title", markup=False)
+            yield Label(f"{self.title_text}  [y/N]", id="confirm-title", markup=False)
             yield Static(self.question, id="confirm-question", markup=False)
+            with Horizontal(id="confirm-buttons"):  # before the list: always on screen, even at 80×24
+                yield Button("No (n)", id="confirm-no", variant="primary")
+                yield Button("Yes, go (y)", id="confirm-yes", variant="error")
             shown = self.items[:MAX_LISTED]
             more = len(self.items) - len(shown)
             text = "\n".join(shown) + (f"\n… and {more} more" if more > 0 else "")
             with VerticalScroll(id="confirm-items"):
                 yield Static(text or "(no pull request)", markup=False)
-            with Horizontal(id="confirm-buttons"):
-                yield Button("No", id="confirm-no", variant="primary")
-                yield Button("Yes, go", id="confirm-yes", variant="error")
 
     def on_mount(self) -> None:
         self.query_one("#confirm-no", Button).focus()

@@ -11,6 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
+from lbconsole.tui.widgets.lists import ListTable
+
 
 class HelpScreen(ModalScreen[None]):
     """Lists (context, keys, action, id) rows; Escape, `q` or `?` closes."""
@@ -27,8 +29,8 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog"):
-            yield Label("lbconsole — key bindings", id="help-title")
-            table: DataTable[str] = DataTable(id="help-table", cursor_type="row")
+            yield Label("lbconsole — key bindings, then the legend of columns and states", id="help-title")
+            table: ListTable[str] = ListTable(id="help-table")
             yield table
             yield Static(
                 'Remap any binding in the config: [ui.keymap] "plan.run" = "R"  ·  ctrl+p: command palette'

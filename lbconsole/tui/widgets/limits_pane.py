@@ -56,7 +56,12 @@ class SchemaCheck(Validator):
 class LimitsPane(Vertical):
     """Edits `settings.limits` and `settings.merge`; `ctrl+s` asks the app to save."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save", "Save", id="limits.save")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="limits.save"),
+        Binding("escape", "release", "Leave the field", show=False, id="limits.release"),
+    ]
+    can_focus = True
+    """The tab itself takes the focus (the number keys then switch tabs); Tab or a click enters a field."""
 
     class SaveRequested(Message):
         """Valid new settings to save and apply."""
@@ -68,6 +73,10 @@ class LimitsPane(Vertical):
     def __init__(self, settings: Settings, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.settings = settings
+
+    def action_release(self) -> None:
+        """Leave the field being edited: the number keys switch tabs again."""
+        self.focus()
 
     def compose(self) -> ComposeResult:
         yield Label("Batch limits (integers 0..100)", classes="section")

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Label, ProgressBar, Select, Static
 from lbconsole.core.plan import Plan
 from lbconsole.core.settings import MODES, Settings
 from lbconsole.tui.render import action_cells, cost_text, estimate_cost, limits_text, skipped_cells
+from lbconsole.tui.widgets.lists import ListTable
 from lbconsole.tui.widgets.tones import styled, tone_styles
 
 MAX_SKIPPED_ROWS = 500
@@ -33,9 +34,9 @@ class PlanPane(Vertical):
             yield Select([(m, m) for m in MODES], allow_blank=False, value=MODES[0], id="plan-mode")
             yield Static("", id="plan-info", markup=False)  # plan notes and reasons are not markup
         yield Label("Actions", classes="section")
-        yield DataTable(id="plan-actions", cursor_type="row")
+        yield ListTable(id="plan-actions")
         yield Label("Skipped", classes="section", id="plan-skipped-label")
-        yield DataTable(id="plan-skipped", cursor_type="row")
+        yield ListTable(id="plan-skipped")
         with Horizontal(id="plan-run"):
             yield ProgressBar(total=None, show_eta=False, id="plan-progress")
             yield Static("", id="plan-run-status", markup=False)  # action messages come from GitHub

@@ -14,6 +14,7 @@ from textual.widgets import Input
 
 from lbconsole.core.analysis import Analysis
 from lbconsole.core.plan import Plan
+from lbconsole.tui.queue_view import next_sort
 from lbconsole.tui.render import Cell
 from lbconsole.tui.widgets.detail import DetailPane
 from lbconsole.tui.widgets.queue_table import QueueTable
@@ -25,6 +26,9 @@ class QueuePane(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", id="queue.filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="queue.clear_filter"),
+        Binding("s", "sort", "Sort", id="queue.sort"),
+        Binding("o", "open_url", "Open in browser", id="queue.open_url"),
+        Binding("y", "copy_url", "Copy URL", id="queue.copy_url"),
     ]
 
     def __init__(self, **kwargs: object) -> None:
@@ -76,6 +80,34 @@ class QueuePane(Vertical):
     @on(QueueTable.PullSelected)
     def _selected(self, event: QueueTable.PullSelected) -> None:
         self._show_detail()
+
+    def action_sort(self) -> None:
+        """Next sort order inside each category (`queue_view.SORTS`)."""
+        table = self.table
+        table.set_sort(next_sort(table.sort_name))
+        self.notify(f"sorted by {table.sort_name} (inside each category)", timeout=3)
+        self._show_detail()
+
+    def _selected_url(self) -> str | None:
+        number = self.table.selected_number
+        analysis = self.table.analyses.get(number) if number is not None else None
+        if analysis is None or not analysis.pr.url:
+            self.notify("No pull request selected.", severity="warning")
+            return None
+        return analysis.pr.url
+
+    def action_open_url(self) -> None:
+        """Open the selected PR on GitHub in the browser."""
+        url = self._selected_url()
+        if url:
+            self.app.open_url(url)
+
+    def action_copy_url(self) -> None:
+        """Copy the selected PR's URL to the clipboard."""
+        url = self._selected_url()
+        if url:
+            self.app.copy_to_clipboard(url)
+            self.notify(f"Copied {url}", markup=False)
 
     def action_filter(self) -> None:
         box = self.query_one("#queue-filter", Input)

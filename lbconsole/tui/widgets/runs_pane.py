@@ -25,6 +25,7 @@ from textual.worker import get_current_worker
 from lbconsole.errors import LbError
 from lbconsole.tui.remote import RUNS_SHOWN, DispatchRequest, Remote
 from lbconsole.tui.render import RUN_COLUMNS, run_cells, run_detail
+from lbconsole.tui.widgets.lists import ListTable
 from lbconsole.tui.widgets.tones import styled, tone_styles
 
 if TYPE_CHECKING:
@@ -41,7 +42,9 @@ class RunsPane(Vertical):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_run", "Open run", id="runs.open"),
-        Binding("g", "reload", "Reload runs", id="runs.reload"),
+        Binding("u", "reload", "Reload runs", id="runs.reload"),
+        Binding("o", "open_url", "Open in browser", id="runs.open_url"),
+        Binding("y", "copy_url", "Copy URL", id="runs.copy_url"),
     ]
 
     class Dispatched(Message):
@@ -102,7 +105,7 @@ class RunsPane(Vertical):
     def compose(self) -> ComposeResult:
         # status and detail carry GitHub's text (run titles, errors): never markup
         yield Static("", id="runs-status", markup=False)
-        yield DataTable(id="runs-table", cursor_type="row")
+        yield ListTable(id="runs-table")
         yield Static("", id="runs-detail", markup=False)
         how = (
             "d on the Plan tab dispatches the workflow" if not self.read_only else "dispatch is disabled (--read-only)"
@@ -211,6 +214,26 @@ class RunsPane(Vertical):
     def _selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_open_run()
+
+    def _selected_url(self) -> str | None:
+        run = self.runs.get(self._selected_key() or "")
+        if run is None or not run.html_url:
+            self.notify("No run selected.", severity="warning")
+            return None
+        return run.html_url
+
+    def action_open_url(self) -> None:
+        """Open the selected run on GitHub in the browser."""
+        url = self._selected_url()
+        if url:
+            self.app.open_url(url)
+
+    def action_copy_url(self) -> None:
+        """Copy the selected run's URL to the clipboard."""
+        url = self._selected_url()
+        if url:
+            self.app.copy_to_clipboard(url)
+            self.notify(f"Copied {url}", markup=False)
 
     # -- dispatch and follow -----------------------------------------------------------
 
