@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from lbconsole.sim import permissions as job_tokens
 from lbconsole.sim.http import DOCS, Answer, Endpoint, Handler, api_base, bearer_token, check_repo, error, read_body
 from lbconsole.sim.ids import user_id
 from lbconsole.sim.state.model import SimError
@@ -230,6 +231,9 @@ class RequestPolicy:
                 state.stats.by_route[key] = state.stats.by_route.get(key, 0) + 1
                 if not self._authorized(request):
                     return error(401, "Bad credentials")
+                refused = job_tokens.denial(state, bearer_token(request), method, template)
+                if refused is not None:
+                    return refused
                 fault = self._take_fault(method, template, request.url.path)
             if fault is not None and fault.latency_ms:
                 await asyncio.sleep(fault.latency_ms / 1000)
@@ -251,6 +255,8 @@ class RequestPolicy:
                     response = handler(request, state, api_base(request))
                 except SimError as exc:
                     response = error(exc.status, exc.message, f"{DOCS}/{docs}")
+                number = request.path_params.get("number")
+                job_tokens.after_answer(state, bearer_token(request), method, template, number, response.status_code)
                 if method == "GET" and response.status_code == 200:
                     etag = 'W/"' + hashlib.sha256(bytes(response.body)).hexdigest()[:40] + '"'
                     response.headers["ETag"] = etag
