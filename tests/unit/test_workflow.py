@@ -241,9 +241,9 @@ def test_plan_step_reports_a_plan_with_actions_as_not_empty(doc, tmp_path):
 @pytest.mark.parametrize(
     ("dry_run", "exit_code", "expected_args"),
     [
-        ("false", "0", ["run", "--plan", "plan.json", "--apply"]),
+        ("false", "0", ["run", "--plan", "plan.json", "--apply", "--yes"]),
         ("true", "0", ["run", "--plan", "plan.json"]),
-        ("false", "1", ["run", "--plan", "plan.json", "--apply"]),
+        ("false", "1", ["run", "--plan", "plan.json", "--apply", "--yes"]),
     ],
 )
 def test_run_step_applies_unless_dry_run_and_writes_the_summary(doc, tmp_path, dry_run, exit_code, expected_args):
