@@ -9,10 +9,11 @@ context it likes.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -122,11 +123,32 @@ def repository_context(
     from lbconsole.auth import find_token
     from lbconsole.config.load import apply_overrides
 
-    settings = apply_overrides(settings, api_url=options.api_url)
+    api_url, graphql_url = actions_urls(options.api_url)
+    settings = apply_overrides(settings, api_url=api_url)
     settings = replace(settings, github=replace(settings.github, repo=repo))
     found = find_token(settings.github.api_url)
     token = found.token if found else None
-    yield Context(settings, repo, make_gateway(settings, repo, token=token), demo=False, token=token)
+    gateway = make_gateway(settings, repo, token=token, graphql_url=graphql_url)
+    yield Context(settings, repo, gateway, demo=False, token=token)
+
+
+def actions_urls(api_url: str | None, env: Mapping[str, str] = os.environ) -> tuple[str | None, str | None]:
+    """The (REST, GraphQL) URLs to use: `--api-url`, else GitHub Actions' `GITHUB_API_URL` / `GITHUB_GRAPHQL_URL`.
+
+    On GitHub Enterprise Server a workflow's job gets ``https://HOST/api/v3`` and
+    ``https://HOST/api/graphql``; with them the job talks to its own server
+    without any config. `--api-url` wins over both (its GraphQL URL is derived
+    from it); None for either: the config's, then github.com's.
+
+    Args:
+        api_url: `--api-url`, or None.
+        env: the environment.
+    """
+    if api_url:
+        return api_url, None
+    rest = env.get("GITHUB_API_URL", "").strip() or None
+    graphql = env.get("GITHUB_GRAPHQL_URL", "").strip() or None
+    return rest, graphql if rest else None
 
 
 def open_context(
@@ -168,11 +190,13 @@ class StderrCountdown:
             self._last = whole
 
 
-def make_gateway(settings: Settings, repo: str, token: str | None) -> GitHubGateway:
+def make_gateway(settings: Settings, repo: str, token: str | None, graphql_url: str | None = None) -> GitHubGateway:
     """The gateway of a headless command: rate-limit waits are counted down on stderr."""
     from lbconsole.github.gateway import GitHubGateway
 
-    return GitHubGateway(repo, token=token, settings=settings.github, on_wait=StderrCountdown())
+    return GitHubGateway(
+        repo, token=token, settings=settings.github, graphql_url=graphql_url, on_wait=StderrCountdown()
+    )
 
 
 def check_token(token: str, api_url: str) -> str:

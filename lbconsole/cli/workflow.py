@@ -1,8 +1,15 @@
-"""`lbconsole workflow init|restore|show`: write the orchestrator workflow, retire the bots it replaces, undo that."""
+"""`lbconsole workflow init|restore|show|check`: write the orchestrator workflow, retire the bots it replaces.
+
+The workflow depends on the installed version and on the config (its job's
+`if:` and runner), so `init`, `show` and `check` read the config
+(`--config`) the way every other command does.
+"""
 
 from __future__ import annotations
 
 import argparse
+import difflib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +27,9 @@ from lbconsole.workflow import (
 
 if TYPE_CHECKING:
     from lbconsole.cli.options import Subcommands
+    from lbconsole.core.settings import Settings
+
+_WRITTEN_BY = re.compile(r"\(lbconsole ([^)\s]+)\)")
 
 
 def find_repo_root(given: Path | None = None) -> Path:
@@ -39,13 +49,20 @@ def find_repo_root(given: Path | None = None) -> Path:
         return Path.cwd()
 
 
-def init(root: Path, *, force: bool = False, disable: bool = False) -> int:
+def _settings(args: argparse.Namespace) -> Settings:
+    from lbconsole.cli.context import load_settings
+
+    return load_settings(getattr(args, "config", None))
+
+
+def init(root: Path, *, force: bool = False, disable: bool = False, settings: Settings | None = None) -> int:
     """`lbconsole workflow init [--force] [--disable-redundant]`.
 
     Args:
         root: the repository's top-level folder.
         force: overwrite an existing workflow file.
         disable: also move the bot workflows the orchestrator replaces to `.github/workflows/disabled/`.
+        settings: the config (the job's `if:` and runner); None: the defaults.
 
     Returns:
         0, or 2 when the workflow file exists and `force` is not given (then nothing is disabled either).
@@ -54,7 +71,7 @@ def init(root: Path, *, force: bool = False, disable: bool = False) -> int:
     if target.exists() and not force:
         print(f"{target} already exists; not overwritten. Use --force to replace it.", file=sys.stderr)
         return 2
-    atomic_write(target, render_workflow(__version__))
+    atomic_write(target, render_workflow(__version__, settings))
     print(f"wrote {WORKFLOW_RELPATH} (installs lbconsole=={__version__})")
     if disable:
         report = disable_redundant(root)
@@ -90,14 +107,52 @@ def restore(root: Path) -> int:
     return 1 if any("not overwritten" in why for _, why in report.blocked) else 0
 
 
-def show() -> int:
+def show(settings: Settings | None = None) -> int:
     """`lbconsole workflow show`: print the workflow `init` would write; returns 0."""
-    sys.stdout.write(render_workflow(__version__))
+    sys.stdout.write(render_workflow(__version__, settings))
     return 0
 
 
+def check(root: Path, settings: Settings | None = None) -> int:
+    """`lbconsole workflow check`: is the file on disk what `init` would write now?
+
+    Args:
+        root: the repository's top-level folder.
+        settings: the config; None: the defaults.
+
+    Returns:
+        0 when it is current; 1 when it differs or is missing (the first differing lines are shown).
+    """
+    target = root / WORKFLOW_RELPATH
+    wanted = render_workflow(__version__, settings)
+    try:
+        current = target.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        print(f"{WORKFLOW_RELPATH} not found: write it with `lbconsole workflow init`", file=sys.stderr)
+        return 1
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"{WORKFLOW_RELPATH} cannot be read: {exc}", file=sys.stderr)
+        return 1
+    if current == wanted:
+        print(f"{WORKFLOW_RELPATH} is current (lbconsole {__version__} and this config)")
+        return 0
+    found = _WRITTEN_BY.search(current.partition("\n")[0])
+    written = f"written by lbconsole {found.group(1)}" if found else "not written by lbconsole"
+    print(
+        f"{WORKFLOW_RELPATH} is out of date ({written}; this is {__version__}): "
+        "regenerate it with `lbconsole workflow init --force`",
+        file=sys.stderr,
+    )
+    diff = difflib.unified_diff(
+        current.splitlines(), wanted.splitlines(), "on disk", "init would write", lineterm="", n=1
+    )
+    for line in list(diff)[:40]:
+        print(line, file=sys.stderr)
+    return 1
+
+
 def register(commands: Subcommands) -> None:
-    """Add `workflow init|restore|show` to the command line.
+    """Add `workflow init|restore|show|check` to the command line.
 
     `--repo-root` (default: the git top level of the current directory, or the
     current directory) is accepted after `workflow` and after its sub-command.
@@ -124,7 +179,7 @@ def register(commands: Subcommands) -> None:
         return 2
 
     parser.set_defaults(func=usage)
-    sub = parser.add_subparsers(dest="workflow_command", metavar="{init,restore,show}")
+    sub = parser.add_subparsers(dest="workflow_command", metavar="{init,restore,show,check}")
 
     def repo_root(args: argparse.Namespace) -> Path:
         return find_repo_root(getattr(args, "repo_root", None))
@@ -142,7 +197,11 @@ def register(commands: Subcommands) -> None:
         help="move bot workflows the orchestrator replaces (auto-merge, conflict labelers, "
         "branch updaters) to .github/workflows/disabled/",
     )
-    init_parser.set_defaults(func=lambda args: init(repo_root(args), force=args.force, disable=args.disable_redundant))
+    init_parser.set_defaults(
+        func=lambda args: init(
+            repo_root(args), force=args.force, disable=args.disable_redundant, settings=_settings(args)
+        )
+    )
 
     restore_parser = sub.add_parser(
         "restore",
@@ -158,4 +217,12 @@ def register(commands: Subcommands) -> None:
         help="print the workflow init would write",
         description="`lbconsole workflow show`: print the workflow `init` would write.",
     )
-    show_parser.set_defaults(func=lambda args: show())
+    show_parser.set_defaults(func=lambda args: show(_settings(args)))
+
+    check_parser = sub.add_parser(
+        "check",
+        parents=[root],
+        help=f"exit 1 when {WORKFLOW_RELPATH} differs from what init would write now",
+        description="`lbconsole workflow check`: 0 when the file is current with this version and config, else 1.",
+    )
+    check_parser.set_defaults(func=lambda args: check(repo_root(args), _settings(args)))

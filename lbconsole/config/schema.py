@@ -287,6 +287,17 @@ SECTIONS: dict[str, dict[str, Field]] = {
         "theme": Field("str", string(expect="must be a theme name", allow_empty=False, max_len=200)),
         "keymap": Field("table", _keymap),
     },
+    "workflow": {
+        "runs_on": Field(
+            "str",
+            string(
+                pattern=r"[A-Za-z0-9][A-Za-z0-9._-]*",
+                expect='must be a runner label such as "ubuntu-slim" or "ubuntu-latest"',
+                allow_empty=False,
+                max_len=100,
+            ),
+        ),
+    },
 }
 """Plain sections: section -> key -> field. `categories` is separate."""
 

@@ -192,6 +192,14 @@ class SecuritySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class WorkflowSettings:
+    """The orchestrator workflow `lbconsole workflow init` writes."""
+
+    runs_on: str = "ubuntu-slim"
+    """The runner label of its job (ubuntu-slim: 1 vCPU, a third of ubuntu-latest's price, 15-minute limit)."""
+
+
+@dataclass(frozen=True, slots=True)
 class UiSettings:
     """The console."""
 
@@ -213,6 +221,7 @@ class Settings:
     audit: AuditSettings = field(default_factory=AuditSettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
     ui: UiSettings = field(default_factory=UiSettings)
+    workflow: WorkflowSettings = field(default_factory=WorkflowSettings)
 
     def weight_of(self, category: str) -> int:
         """Priority weight of `category` (0 for `other` or unknown)."""

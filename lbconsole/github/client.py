@@ -32,6 +32,7 @@ from lbconsole.core.ports import RateLimit, WaitCallback
 from lbconsole.core.settings import GithubSettings
 from lbconsole.errors import GatewayError
 from lbconsole.github.connection import PooledGitHub, api_host, build_github, graphql_url, rest_api_version
+from lbconsole.github.connection import graphql_url as graphql_url_of
 from lbconsole.github.failures import describe, failure, github_message, redact, unreachable
 from lbconsole.github.ratelimit import (
     DEFAULT_SECONDARY_WAIT_S,
@@ -62,6 +63,7 @@ class GitHubClient:
         settings: GithubSettings,
         *,
         api_url: str | None = None,
+        graphql_url: str | None = None,
         on_wait: WaitCallback | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
@@ -73,6 +75,7 @@ class GitHubClient:
             token: a GitHub token, or None (the simulator, public reads).
             settings: the timeout and the rate-limit wait cap.
             api_url: REST root; defaults to ``settings.api_url``.
+            graphql_url: the GraphQL endpoint; defaults to the one of `api_url` (`graphql_url`).
             on_wait: called with (seconds left, reason) about once a second
                 while a rate limit or a server error is waited out.
             sleep: the sleep function (tests pass a fake).
@@ -83,7 +86,7 @@ class GitHubClient:
         self.settings = settings
         self.on_wait = on_wait
         self.host = api_host(self.api_url)
-        self.graphql_url = graphql_url(self.api_url)
+        self.graphql_url = graphql_url or graphql_url_of(self.api_url)
         self.api_version = rest_api_version(self.api_url)
         self._token = token or None
         self._sleep = sleep

@@ -63,6 +63,7 @@ class GitHubGateway:
         token: str | None = None,
         settings: GithubSettings | None = None,
         api_url: str | None = None,
+        graphql_url: str | None = None,
         on_wait: WaitCallback | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
@@ -75,6 +76,7 @@ class GitHubGateway:
             token: a GitHub token, or None (the simulator, public reads).
             settings: API URL, timeout, rate-limit wait cap.
             api_url: overrides ``settings.api_url`` (e.g. the simulator's URL).
+            graphql_url: the GraphQL endpoint (Actions' `GITHUB_GRAPHQL_URL`); default: the API URL's.
             on_wait: countdown callback ``(seconds_left, reason)`` while a
                 rate limit is waited out.
             sleep: sleep function (tests pass a fake).
@@ -92,6 +94,7 @@ class GitHubGateway:
             token,
             self.settings,
             api_url=api_url,
+            graphql_url=graphql_url,
             on_wait=on_wait,
             sleep=sleep,
             clock=clock,

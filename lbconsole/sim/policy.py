@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from lbconsole.sim import permissions as job_tokens
 from lbconsole.sim.http import (
     COST,
     DOCS,
@@ -278,6 +279,9 @@ class RequestPolicy:
                 state.stats.by_route[key] = state.stats.by_route.get(key, 0) + 1
                 if not self._authorized(request):
                     return error(401, "Bad credentials")
+                refused = job_tokens.denial(state, bearer_token(request), method, template)
+                if refused is not None:
+                    return refused
                 fault = self._take_fault(method, template, request.url.path)
             if fault is not None and fault.latency_ms:
                 await asyncio.sleep(fault.latency_ms / 1000)
@@ -301,6 +305,8 @@ class RequestPolicy:
                     response = handler(request, state, api_base(request))
                 except SimError as exc:
                     response = error(exc.status, exc.message, f"{DOCS}/{docs}")
+                number = request.path_params.get("number")
+                job_tokens.after_answer(state, bearer_token(request), method, template, number, response.status_code)
                 lost = self.lost_response(fault, resource)
                 if lost is not None:
                     return lost

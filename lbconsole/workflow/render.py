@@ -7,9 +7,11 @@ name's prefix that `lbconsole dispatch` finds a run by) and from here (the
 marker `classify` recognises the generated file by).
 
 Inputs only ever reach `run:` through `env:` and are quoted as "$VAR": no
-template injection. Permissions: none at the top, the job gets what merging,
-updating branches, labelling and commenting need, plus read access to
-checks and statuses.
+template injection. Permissions: none at the top; the job's are derived from
+the route table in `permissions` (what every route the job calls needs). The
+job's `if:` comes from the config (`triggers`), and so does its runner
+(`workflow.runs_on`): the file depends on the version *and* the config, and
+`lbconsole workflow check` compares the file on disk with both.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from importlib import resources
 from pathlib import Path
 
 from lbconsole.core.orchestrator import MODES, RUN_NAME_PREFIX, WORKFLOW_FILE
+from lbconsole.core.settings import Settings
+from lbconsole.workflow.permissions import job_permissions, reasons
+from lbconsole.workflow.triggers import job_condition
 
 WORKFLOW_RELPATH = Path(".github/workflows") / WORKFLOW_FILE
 """Where `workflow init` writes the orchestrator, relative to the repository root."""
@@ -40,20 +45,31 @@ def template() -> str:
     return resources.files("lbconsole.workflow").joinpath(TEMPLATE).read_text(encoding="utf-8")
 
 
-def render_workflow(version: str) -> str:
-    """Render the orchestrator workflow for one lbconsole version.
+def _permissions_block() -> str:
+    lines = []
+    for permission, level in job_permissions().items():
+        lines.append(f"      {permission}: {level}  # {'; '.join(reasons(permission))}")
+    return "\n".join(lines)
+
+
+def render_workflow(version: str, settings: Settings | None = None) -> str:
+    """Render the orchestrator workflow for one lbconsole version and config.
 
     Args:
         version: the lbconsole version the workflow installs (pinned with `==`).
+        settings: the config (the security rule, the labels that matter, the
+            runner); None: the defaults.
 
     Returns:
         The YAML text of `.github/workflows/lambda-bot.yml`.
 
     Raises:
-        ValueError: `version` is not a plain version string (it ends up in YAML and a shell line).
+        ValueError: `version` is not a plain version string (it ends up in YAML and a shell line),
+            or a label or word of the config cannot be written into the job's `if:`.
     """
     if not _VERSION_RE.match(version):
         raise ValueError(f"not a version: {version!r}")
+    settings = settings or Settings()
     values = {
         "GENERATED_MARKER": GENERATED_MARKER,
         "VERSION": version,
@@ -61,6 +77,9 @@ def render_workflow(version: str) -> str:
         "MODES": ", ".join(MODES),
         "CHECKOUT": CHECKOUT_ACTION,
         "SETUP_PYTHON": SETUP_PYTHON_ACTION,
+        "RUNS_ON": settings.workflow.runs_on,
+        "IF": "\n".join(f"      {line}" for line in job_condition(settings)),
+        "PERMISSIONS": _permissions_block(),
     }
     text = template()
     for name, value in values.items():

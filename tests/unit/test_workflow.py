@@ -68,7 +68,9 @@ def test_triggers_inputs_and_run_name(doc):
     minute, *rest = cron.split()
     assert minute.isdigit()
     assert rest == ["*", "*", "*", "*"]
-    assert on["pull_request"] == {"types": ["opened", "synchronize", "labeled", "ready_for_review"]}
+    assert on["pull_request"] == {
+        "types": ["opened", "synchronize", "reopened", "labeled", "unlabeled", "ready_for_review"]
+    }
     assert "${{ inputs.correlation_id }}" in doc["run-name"]
     assert "inputs.mode" in doc["run-name"]
 
@@ -100,10 +102,10 @@ def test_concurrency_never_cancels_and_permissions_are_least(doc):
         "pull-requests": "write",
         "issues": "write",
         "checks": "read",
-        "statuses": "read",
+        "statuses": "write",
     }
-    assert job["runs-on"] == "ubuntu-latest"
-    assert 0 < job["timeout-minutes"] <= 60
+    assert job["runs-on"] == "ubuntu-slim"
+    assert 0 < job["timeout-minutes"] < 15  # ubuntu-slim's job limit is 15 minutes
 
 
 def test_actions_pinned_to_full_shas_and_no_persisted_credentials(doc):
@@ -123,7 +125,7 @@ def test_no_expression_reaches_a_shell_and_inputs_go_through_env(doc):
     for step in _steps(doc):
         assert "${{" not in step.get("run", ""), step["name"]
     env = job["env"]
-    assert env["GITHUB_TOKEN"] == "${{ secrets.GITHUB_TOKEN }}"
+    assert env["GITHUB_TOKEN"] == "${{ secrets.LAMBDA_BOT_TOKEN || secrets.GITHUB_TOKEN }}"
     assert env["MODE"] == "${{ inputs.mode || 'auto' }}"
     assert "inputs.dry_run" in env["DRY_RUN"]
     assert "inputs.merge_limit" in env["MERGE_LIMIT"]
@@ -132,7 +134,8 @@ def test_no_expression_reaches_a_shell_and_inputs_go_through_env(doc):
 
 def test_installs_this_version_and_runs_only_when_the_plan_is_not_empty(doc):
     install = next(s for s in _steps(doc) if "pip install" in s.get("run", ""))
-    assert f'"lbconsole=={__version__}"' in install["run"]
+    assert install["env"]["PIP_SPEC"] == f"${{{{ vars.LBCONSOLE_PIP_SPEC || 'lbconsole=={__version__}' }}}}"
+    assert 'pip install --disable-pip-version-check "$PIP_SPEC"' in install["run"]
     plan = _step(doc, "plan")
     assert "lbconsole plan" in plan["run"]
     run = next(s for s in _steps(doc) if "lbconsole run" in s.get("run", ""))
@@ -238,9 +241,9 @@ def test_plan_step_reports_a_plan_with_actions_as_not_empty(doc, tmp_path):
 @pytest.mark.parametrize(
     ("dry_run", "exit_code", "expected_args"),
     [
-        ("false", "0", ["run", "--plan", "plan.json", "--apply"]),
+        ("false", "0", ["run", "--plan", "plan.json", "--apply", "--yes"]),
         ("true", "0", ["run", "--plan", "plan.json"]),
-        ("false", "1", ["run", "--plan", "plan.json", "--apply"]),
+        ("false", "1", ["run", "--plan", "plan.json", "--apply", "--yes"]),
     ],
 )
 def test_run_step_applies_unless_dry_run_and_writes_the_summary(doc, tmp_path, dry_run, exit_code, expected_args):
@@ -293,7 +296,7 @@ def test_generated_workflow_validates_against_the_github_workflow_schema(tmp_pat
 
 def test_schema_check_can_fail(tmp_path):
     broken = render_workflow(__version__).replace(
-        "runs-on: ubuntu-latest", "runs-on: [ubuntu-latest]\n    bogus-key: 1"
+        "runs-on: ubuntu-slim", "runs-on: [ubuntu-slim]\n    bogus-key: 1"
     )
     proc = _check_jsonschema(_write(tmp_path, "broken.yml", broken))
     assert proc.returncode == 1, proc.stdout + proc.stderr

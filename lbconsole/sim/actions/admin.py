@@ -5,7 +5,9 @@ Tests that want every transition under their control turn auto-run off
 ``POST /_sim/actions/runs/{id}/advance``; tests that only want the end wait
 for it with ``GET /_sim/actions/runs/{id}/wait`` (bounded). The job log
 blobs are where the job-logs route redirects, as GitHub redirects to a
-storage URL.
+storage URL. ``POST /_sim/actions/tokens`` issues a job token (a run's
+`GITHUB_TOKEN`, with the orchestrator job's permissions unless the body
+names others) for a workflow run outside the simulator (act).
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from lbconsole.sim import permissions as job_tokens
 from lbconsole.sim.actions.model import SimRun
 from lbconsole.sim.actions.state import ActionsState
 from lbconsole.sim.http import ACTIONS_DOCS, Answer, error, json_body
 from lbconsole.sim.state import SimError, SimState
+from lbconsole.workflow.permissions import job_permissions
 
 
 def admin_routes(sim_state_getter: Callable[[], SimState]) -> list[Route]:
@@ -81,6 +85,15 @@ def admin_routes(sim_state_getter: Callable[[], SimState]) -> list[Route]:
             state.legacy_dispatch = bool(body.get("enabled", True))
             return Answer({"enabled": state.legacy_dispatch})
 
+    async def token(request: Request) -> Response:
+        body = await _safe_body(request)
+        wanted = body.get("permissions", job_permissions())
+        if not isinstance(wanted, dict) or not all(
+            isinstance(k, str) and v in ("read", "write") for k, v in wanted.items()
+        ):
+            return error(422, 'permissions must map permission names to "read" or "write"', ACTIONS_DOCS)
+        return Answer({"token": job_tokens.issue(sim_state_getter(), wanted), "permissions": wanted})
+
     async def reset(request: Request) -> Response:
         actions().reset()
         return Answer({"ok": True})
@@ -123,6 +136,7 @@ def admin_routes(sim_state_getter: Callable[[], SimState]) -> list[Route]:
         Route("/settings", settings, methods=["GET", "POST"]),
         Route("/legacy-dispatch", legacy, methods=["POST"]),
         Route("/reset", reset, methods=["POST"]),
+        Route("/tokens", token, methods=["POST"]),
         Route("/runs/{run_id:int}/advance", advance, methods=["POST"]),
         Route("/runs/{run_id:int}/wait", wait, methods=["GET"]),
     ]

@@ -27,14 +27,13 @@ from lbconsole.engine.run import run_plan
 from lbconsole.github.gateway import GitHubGateway
 from lbconsole.output import plan_text
 from lbconsole.sim.actions.model import JobContext, JobLog, SimRun, Work
+from lbconsole.workflow.permissions import job_permissions
 
-TOKEN_PERMISSIONS = (
-    "Checks: read",
-    "Contents: write",
-    "Issues: write",
-    "Metadata: read",
-    "PullRequests: write",
-    "Statuses: read",
+TOKEN_PERMISSIONS = tuple(
+    sorted(
+        [f"{name.title().replace('-', '')}: {level}" for name, level in job_permissions().items()]
+        + ["Metadata: read"]
+    )
 )
 """What the job log says the run's GITHUB_TOKEN may do (the generated workflow's `permissions`)."""
 
