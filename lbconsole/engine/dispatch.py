@@ -232,23 +232,7 @@ class Dispatcher:
         sleep: Sleep | None = None,
         cancel: threading.Event | None = None,
     ) -> RunResult:
-        """Follow a run until it completes, logging to `bus` (see `lbconsole.engine.follow`).
-
-        Args:
-            run_id: the run.
-            bus: where status changes and job log lines go.
-            poll_s: seconds between polls of the run and its jobs.
-            sleep: the wait between polls; default waits on `cancel` (so a
-                cancel is seen at once) or `time.sleep`.
-            cancel: when set, following stops (the run itself goes on on GitHub).
-
-        Returns:
-            The run's final status and conclusion (or where following stopped).
-
-        Raises:
-            GatewayError: GitHub failed while reading the run (a job log that
-                cannot be read is logged as a warning instead).
-        """
+        """Follow a run of this dispatcher's repository: `lbconsole.engine.follow.follow_run` (same arguments)."""
         return follow_run(self.api, run_id, bus=bus, poll_s=poll_s, sleep=sleep, cancel=cancel)
 
 
