@@ -63,6 +63,9 @@ def merge(run: Run, action: Action, snap: PullSnapshot) -> ActionOutcome:
         if exc.status == 405:
             return run.outcome(action, "failed", exc.message, status=405)
         raise
+    if not result.merged:  # a 200 answer can still say it did not merge
+        why = result.message or "GitHub answered that it did not merge the pull request"
+        return run.outcome(action, "failed", f"not merged: {why}", status=200)
     run.merged_any = True
     return run.outcome(action, "done", f"merged {short(result.sha)} ({method})", merged_sha=result.sha)
 
