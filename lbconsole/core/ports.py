@@ -52,6 +52,8 @@ class MergeResult:
     sha: str
     """The merge commit SHA."""
     message: str
+    merged: bool = True
+    """GitHub's `merged`: a 200 answer with `false` did not merge (the message says why)."""
 
 
 @dataclass(frozen=True, slots=True)

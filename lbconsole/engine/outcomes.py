@@ -124,6 +124,14 @@ def format_counts(report: RunReport) -> str:
     return ", ".join(f"{k} {report.counts.get(k, 0)}" for k in keys)
 
 
+def with_status(message: str, status: int | None) -> str:
+    """`message (HTTP 422)`, unless the message says its status already (never `(HTTP 200) (HTTP 200)`)."""
+    if not status:
+        return message
+    suffix = f"(HTTP {status})"
+    return message if suffix in message else f"{message} {suffix}"
+
+
 def outcome_line(outcome: ActionOutcome) -> str:
     """One line about a finished action, for a progress display: `merge #12 done: merged 1a2b3c4 (squash)`."""
     action = outcome.action
@@ -151,7 +159,7 @@ def format_summary_table(report: RunReport) -> str:
         a = o.action
         kind = f"{a.kind} `{_cell(a.label)}`" if a.kind == "label" and a.label else a.kind
         pr = f"#{a.pr}" if a.pr is not None else ""
-        detail = _cell(o.message) + (f" (HTTP {o.status})" if o.status else "")
+        detail = _cell(with_status(o.message, o.status))
         lines.append(f"| {i} | {kind} | {pr} | {o.outcome} | {detail} |")
     return "\n".join(lines) + "\n"
 

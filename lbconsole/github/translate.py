@@ -327,7 +327,7 @@ def snapshot_from_rest(data: Any, number: int) -> PullSnapshot:
 def merge_result_from_rest(data: Any, number: int) -> MergeResult:
     """Translate a REST merge answer (``{"sha", "merged", "message"}``)."""
     node = _Node(data, f"merge of pull request #{number}")
-    return MergeResult(sha=node.opt_text("sha"), message=node.opt_text("message"))
+    return MergeResult(sha=node.opt_text("sha"), message=node.opt_text("message"), merged=node.flag("merged", True))
 
 
 def comment_from_rest(data: Any) -> Comment:

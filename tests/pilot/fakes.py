@@ -103,7 +103,9 @@ class FakeGateway:
             self.changed = True
 
     def actions(self) -> Any:
-        raise LbError("this gateway has no GitHub Actions API: dispatch and the Runs tab need GitHub (or the simulator)")
+        raise LbError(
+            "this gateway has no GitHub Actions API: dispatch and the Runs tab need GitHub (or the simulator)"
+        )
 
     def get_pull(self, number: int) -> PullSnapshot:
         self._check()
@@ -180,7 +182,10 @@ class FakeGateway:
             self.scan_states[sha] = ScanState(state.upper())
 
     def scan_state(self, sha: str) -> ScanState:
-        return self.scan_states.get(sha, ScanState.NONE)
+        if sha in self.scan_states:
+            return self.scan_states[sha]
+        # a head scanned before the console started: what the queue says of it
+        return next((p.scan for p in self.pulls.values() if p.head_sha == sha), ScanState.NONE)
 
 
 def offline_error() -> Unreachable:

@@ -38,7 +38,7 @@ class FakePull:
 class FakeGateway:
     """In-memory Gateway. `fail[(method, pr)] = exc` raises `exc` on that call (once, or always)."""
 
-    def __init__(self, *pulls: FakePull, repo: str = "acme/rocket", strict: bool = True) -> None:
+    def __init__(self, *pulls: FakePull, repo: str = "acme/rocket", strict: bool = True, scanned: bool = True) -> None:
         self.repo = repo
         self.pulls = {p.number: p for p in pulls}
         self.strict = strict
@@ -47,6 +47,8 @@ class FakeGateway:
         self.fail: dict[tuple[str, int | str | None], BaseException] = {}
         self.fail_always: set[tuple[str, int | str | None]] = set()
         self.statuses: list[tuple[str, str, str, str]] = []
+        self.passed_scans: set[str] = {p.head_sha for p in pulls} if scanned else set()
+        """Heads whose built-in scan passed before the run (`scanned=False`: none)."""
         self.contents: dict[tuple[str, str], bytes] = {}
         self.after_merge: Callable[[FakeGateway, int], None] | None = None
         """Called after each successful merge (e.g. to make another PR conflicting)."""
@@ -174,7 +176,9 @@ class FakeGateway:
     def scan_state(self, sha: str) -> ScanState:
         self._enter("scan_state", sha, sha)
         states = [state for s, context, state, _ in self.statuses if s == sha and context == SCAN_CONTEXT]
-        return ScanState(states[-1].upper()) if states else ScanState.NONE
+        if states:
+            return ScanState(states[-1].upper())
+        return ScanState.SUCCESS if sha in self.passed_scans else ScanState.NONE
 
 
 def sha(n: int) -> str:

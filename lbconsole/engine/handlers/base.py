@@ -17,7 +17,7 @@ from lbconsole.core.plan import Action
 from lbconsole.core.ports import Comment, Gateway, PullSnapshot
 from lbconsole.core.settings import Settings
 from lbconsole.engine.logbus import LogBus
-from lbconsole.engine.outcomes import ActionOutcome
+from lbconsole.engine.outcomes import ActionOutcome, with_status
 from lbconsole.engine.scan_model import ScanTools
 from lbconsole.errors import GatewayError
 
@@ -97,8 +97,8 @@ def plural(count: int, noun: str) -> str:
 
 
 def gh_message(exc: GatewayError) -> str:
-    """A gateway error's message with its HTTP status, for an outcome."""
-    return f"{exc.message} (HTTP {exc.status})" if exc.status else exc.message
+    """A gateway error's message with its HTTP status (once), for an outcome."""
+    return with_status(exc.message, exc.status)
 
 
 def find_marked(comments: Iterable[Comment], marker: str) -> Comment | None:

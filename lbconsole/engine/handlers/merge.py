@@ -4,10 +4,15 @@ The first merge of a run trusts the plan's mergeability (the executor has
 just checked the head). After an earlier merge, the base has moved: a PR
 that became BEHIND or DIRTY is skipped, and one whose mergeability GitHub is
 still computing (UNKNOWN) is re-read a few times, then skipped.
+
+The security gate: right before the merge call, the built-in scan's status
+on exactly the planned head is read again; anything but a passed scan
+skips the merge with the gate's reason (`core.gate.merge_refusal`).
 """
 
 from __future__ import annotations
 
+from lbconsole.core.gate import merge_refusal
 from lbconsole.core.models import MergeState
 from lbconsole.core.plan import Action
 from lbconsole.core.ports import PullSnapshot
@@ -44,6 +49,9 @@ def merge(run: Run, action: Action, snap: PullSnapshot) -> ActionOutcome:
         return run.outcome(
             action, "skipped", "mergeability unknown after an earlier merge (GitHub is still computing it)"
         )
+    refusal = merge_refusal(run.gateway.scan_state(action.head_sha), action.head_sha)
+    if refusal is not None:  # the security gate, read again right before the merge (SPEC 3.5)
+        return run.outcome(action, "skipped", refusal)
     method = run.settings.merge.method
     try:
         result = run.write(lambda: run.gateway.merge(n, sha=action.head_sha, method=method))
@@ -55,6 +63,9 @@ def merge(run: Run, action: Action, snap: PullSnapshot) -> ActionOutcome:
         if exc.status == 405:
             return run.outcome(action, "failed", exc.message, status=405)
         raise
+    if not result.merged:  # a 200 answer can still say it did not merge
+        why = result.message or "GitHub answered that it did not merge the pull request"
+        return run.outcome(action, "failed", f"not merged: {why}", status=200)
     run.merged_any = True
     return run.outcome(action, "done", f"merged {short(result.sha)} ({method})", merged_sha=result.sha)
 

@@ -6,8 +6,10 @@ findings of `SIGNIFICANT` severity, or a configured scan command that
 fails, make the `lbconsole/security-scan` status a failure. The summary is
 one comment, found again by its marker and edited rather than repeated.
 
-Scan commands (`security.commands`) read untrusted PR content, so they run
-with an environment stripped of every token.
+Every merge is preceded by a scan of its head (the security gate), but the
+configured scan commands (`security.commands`, the heavy scans) run only for
+actions on security PRs (category `security`); they read untrusted PR
+content, so they run with an environment stripped of every token.
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ def security_scan(run: Run, action: Action, snap: PullSnapshot) -> ActionOutcome
         level = "warning" if f.severity in SIGNIFICANT else "info"
         where = f"{f.file}:{f.line}" if f.line else f.file
         run.bus.emit("scan", f"{f.severity} {f.rule} {where}: {f.message}", level, n)
-    command_failures = _scan_commands(run, n, sha, files, tools)
+    # the heavy scans cost a runner: only for security PRs, not for a gate scan before a merge
+    command_failures = _scan_commands(run, n, sha, files, tools) if action.category == "security" else []
     did = [f"{plural(len(files), 'file')} scanned, {plural(len(findings), 'finding')}"]
     if findings and not snap.has_label(SECURITY_REVIEW):
         run.write(lambda: run.gateway.add_labels(n, [SECURITY_REVIEW]))
@@ -99,7 +102,7 @@ def _scan_commands(run: Run, n: int, sha: str, files: Sequence[PullFile], tools:
 
 def describe(action: Action, settings: Settings) -> str:
     """What a scan would do, with the number of scan commands it would run."""
-    commands = settings.security.commands
+    commands = settings.security.commands if action.category == "security" else ()
     extra = f", run {plural(len(commands), 'scan command')}" if commands else ""
     return (
         f"would scan the diff at {short(action.head_sha)}, post or update the summary comment, "
