@@ -56,6 +56,11 @@ ROUTES: tuple[RouteNeed, ...] = (
     RouteNeed(f"POST {REPO}/issues/{{number}}/comments", (("issues", "write"),), "comment on a PR"),
     RouteNeed(f"PATCH {REPO}/issues/comments/{{comment_id}}", (("issues", "write"),), "update that comment"),
     RouteNeed(f"POST {REPO}/issues/{{number}}/labels", (("issues", "write"),), "label a PR"),
+    RouteNeed(
+        f"GET {REPO}/commits/{{ref}}/status",
+        (("statuses", "read"),),
+        "the security gate: the scan status of the head about to be merged",
+    ),
     RouteNeed(f"POST {REPO}/statuses/{{sha}}", (("statuses", "write"),), "post the security-scan commit status"),
     RouteNeed("GET /rate_limit", (), "the rate-limit budget (costs nothing)"),
     RouteNeed(f"GET {REPO}/actions/workflows", (("actions", "read"),), "find the orchestrator", job=False),

@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+from lbconsole.core.orchestrator import SCAN_CONTEXT
 from lbconsole.core.plan import Action, Plan
 from lbconsole.core.settings import GithubSettings, Limits, Settings
 from lbconsole.engine.dispatch import Dispatcher
@@ -46,6 +47,11 @@ def gw(sim: SimHandle) -> Iterator[GitHubGateway]:
 
 
 def plan_of(sim: SimHandle, *numbers: int, kind: str = "merge") -> Plan:
+    """A plan of `kind` actions on the PRs' current heads; merged heads carry a passed built-in scan, as after
+    the plan's gate scan, so only GitHub's asynchronous side can stop them."""
+    if kind == "merge":
+        for n in numbers:
+            sim.state.add_status(sim.state.pulls[n].head_sha, "success", SCAN_CONTEXT)
     actions = tuple(Action(kind, pr=n, head_sha=sim.state.pulls[n].head_sha, reason="ready") for n in numbers)
     return Plan(repo=REPO, mode="auto", generated_at=NOW, limits=Limits(), actions=actions)
 
