@@ -45,8 +45,6 @@ QUEUE_COLUMNS: tuple[QueueColumn, ...] = (
 COLUMN_KEYS: tuple[str, ...] = tuple(c.key for c in QUEUE_COLUMNS)
 CELL_PADDING = 2
 """DataTable pads each cell with one space either side."""
-SCROLLBAR = 2
-"""The width the table's vertical scrollbar takes."""
 TITLE_MAX = 120
 """The title column never grows beyond this (the rest stays blank at very wide sizes)."""
 
@@ -54,11 +52,15 @@ TITLE_MAX = 120
 def fit_columns(width: int) -> list[tuple[str, str, int]]:
     """The columns that fit `width` cells, as (key, label, width) in display order.
 
+    `width` is the table's content width: its scrollbar gutter is always
+    reserved (`scrollbar-gutter: stable`), so a filter that removes the
+    scrollbar never re-folds the columns.
+
     Columns that never fold are always kept; the others are added from the
     most to the least useful while they fit beside the title's minimum. The
     title then takes what is left (up to `TITLE_MAX`).
     """
-    available = width - SCROLLBAR
+    available = width
     kept = {c.key for c in QUEUE_COLUMNS if c.keep == 99}
     used = sum(c.width + CELL_PADDING for c in QUEUE_COLUMNS if c.key in kept)
     for column in sorted((c for c in QUEUE_COLUMNS if c.keep != 99), key=lambda c: -c.keep):

@@ -63,8 +63,8 @@ def test_queue_tab(snap_compare, sim):
 
 
 @pytest.mark.skip(
-    reason="flaky after the one-pass table rebuild: the same text renders with a different row style in about "
-    "half the runs when it follows test_queue_tab; to be fixed, see the filter's cursor handling"
+    reason="flaky: in about one run in three the filtered table is drawn before its columns are refitted to the "
+    "content width; the snapshot is kept out until the refit is ordered"
 )
 def test_queue_tab_filtered(snap_compare, sim):
     async def before(pilot) -> None:

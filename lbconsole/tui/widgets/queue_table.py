@@ -71,7 +71,7 @@ class QueueTable(ListTable[Text]):
 
     def _on_resize(self, event: events.Resize) -> None:
         super()._on_resize(event)
-        self._set_columns(event.size.width)
+        self._set_columns(self.size.width)  # the content width (the event's size includes the scrollbar gutter)
 
     def _set_columns(self, width: int) -> None:
         """Fold the columns to `width`; the title's width changes in place, a folded column rebuilds."""
