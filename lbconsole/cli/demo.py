@@ -30,18 +30,20 @@ def demo_settings(settings: Settings, api_url: str) -> Settings:
 
 
 @contextmanager
-def demo_context(settings: Settings, *, seed: int = 0) -> Iterator[Context]:
+def demo_context(settings: Settings, *, seed: int = 0, history: bool = False) -> Iterator[Context]:
     """The context of a headless command run with `--demo`.
 
     Args:
         settings: the user's settings; github.* is overridden.
         seed: the simulator's seed.
+        history: give the demo repository its weeks of Actions runs (`lbconsole --demo cost`).
     """
     from lbconsole.sim.server import running_simulator
 
-    with running_simulator(scenario=DEMO_SCENARIO, seed=seed) as sim:
+    with running_simulator(scenario=DEMO_SCENARIO, seed=seed, history=history) as sim:
         settings = demo_settings(settings, sim.url)
-        yield Context(settings, DEMO_REPO, make_gateway(settings, DEMO_REPO, token=None), demo=True)
+        gateway = make_gateway(settings, DEMO_REPO, token=None)
+        yield Context(settings, DEMO_REPO, gateway, demo=True, clock=sim.state.clock.now)
 
 
 def run_demo_console(

@@ -343,5 +343,6 @@ def project(tally: Tally, since: datetime, end: datetime, settings: CostSettings
 
 
 def window(end: datetime, days: int) -> tuple[datetime, datetime]:
-    """The window of the last `days` days ending at `end`."""
+    """The window of the last `days` days ending at `end`, to the second (GitHub's timestamps are whole seconds)."""
+    end = end.replace(microsecond=0)
     return end - timedelta(days=days), end

@@ -122,8 +122,8 @@ def cost_text(report: CostReport, *, requests: int = 0, cached: int = 0) -> str:
         lines.append(f"Included minutes: {settings.included_minutes:,} a month (taken off the projected month).")
     lines += ["", *_table("workflow", report.by_workflow, report), "", *_table("event", report.by_event, report)]
     lines += ["", *_table("total", {"total": report.total}, report)[1:]]
-    lines += ["", "Legacy bots against the orchestrator:"]
-    lines.append(_side("other", report, report.legacy, report.days))
+    lines += ["", "Legacy bots (every workflow but the orchestrator) against the orchestrator:"]
+    lines.append(_side("legacy bots", report, report.legacy, report.days))
     lines.append(_side("orchestrator", report, report.orchestrator, report.days))
     if report.enabled_at is not None:
         lines += ["", f"Before and after the orchestrator's first run ({iso_z(report.enabled_at)}):"]

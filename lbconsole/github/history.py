@@ -178,19 +178,24 @@ def _range(start: datetime, end: datetime) -> str:
     return f"{iso_z(start)}..{iso_z(max(start, last))}"
 
 
+def _second(moment: datetime, *, up: bool) -> datetime:
+    whole = moment.replace(microsecond=0)
+    return whole + timedelta(seconds=1) if up and whole != moment else whole
+
+
 def list_created(actions: ActionsApi, start: datetime, end: datetime) -> list[RunInfo]:
     """Every run created in ``[start, end)``, splitting the range while GitHub would cap it.
 
     Raises:
         GatewayError: from the API.
     """
+    start, end = _second(start, up=True), _second(end, up=True)
     if end <= start:
         return []
     page = 1
     total, runs, more = actions.runs_page(_range(start, end), page)
     if total > SEARCH_CAP and end - start > MIN_SPLIT:
-        middle = start + (end - start) / 2
-        middle = middle.replace(microsecond=0)
+        middle = _second(start + (end - start) / 2, up=False)
         return [*list_created(actions, middle, end), *list_created(actions, start, middle)]
     found = list(runs)
     while more and runs:

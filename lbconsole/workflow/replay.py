@@ -147,7 +147,7 @@ def contexts(event: Event, repository: str) -> dict[str, Any]:
     return {
         "github": {
             "event_name": event.name,
-            "event": dict(event.payload),
+            "event": {"action": event.action, **event.payload} if event.action else dict(event.payload),
             "actor": event.actor,
             "repository": repository,
             "ref": f"refs/heads/{event.ref}" if event.ref else "",

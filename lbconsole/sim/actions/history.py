@@ -148,6 +148,8 @@ def demo_history(seed: int, now: datetime) -> History:
     )
     played += orchestrate(replay(after, {WORKFLOW_FILE: orchestrator_workflow()}, "acme/rocket"), after, rng)
     played = [p for p in played if p.created < now]
+    for p in played:  # GitHub's timestamps are whole seconds
+        p.created, p.start, p.end = (t.replace(microsecond=0) for t in (p.created, p.start, p.end))
     played.sort(key=lambda p: (p.created, p.workflow))
     workflows = {
         bot.file: SimWorkflow(

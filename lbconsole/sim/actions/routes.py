@@ -100,7 +100,7 @@ def _runs_answer(request: Request, sim: SimState, api: str, runs: list[SimRun]) 
     created = request.query_params.get("created")
     if created:
         low, high = created_range(created)
-        runs = [r for r in runs if low <= r.created_at <= high]
+        runs = [r for r in runs if low <= r.created_at.replace(microsecond=0) <= high]
     chunk, headers = paginate(request, runs)
     return Answer({"total_count": len(runs), "workflow_runs": [run_json(sim, api, r) for r in chunk]}, headers=headers)
 
