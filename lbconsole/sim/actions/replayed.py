@@ -88,7 +88,8 @@ class PlayedRun:
     cancelled: bool = False
     """Replaced while pending by a newer run of the same concurrency group."""
     merged: list[int] = field(default_factory=list)
-    notified: list[int] = field(default_factory=list)
+    notified: list[tuple[datetime, int]] = field(default_factory=list)
+    """(when the PR became conflicting, its number)."""
     scanned: list[int] = field(default_factory=list)
 
 
@@ -144,7 +145,7 @@ def orchestrate(
         run.end = at + timedelta(seconds=seconds)
         run.jobs = [(job, ok, labels, seconds if ok else 0.0) for job, ok, labels in h.jobs]
         run.empty = actions == 0
-        run.merged, run.notified, run.scanned = to_merge, [n for _, n in to_notify], to_scan
+        run.merged, run.notified, run.scanned = to_merge, to_notify, to_scan
         merged.update(to_merge)
         done_conflicts.update(to_notify)
         scanned.update(to_scan)
