@@ -13,7 +13,13 @@ from lbconsole.errors import UsageError
 from lbconsole.output import json_text
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime
+
     from lbconsole.cli.options import Subcommands
+    from lbconsole.core.cost import RunRecord
+    from lbconsole.core.ports import Gateway
+    from lbconsole.tui.widgets.cost_pane import CostSource
 
 MAX_DAYS = 400
 """GitHub keeps Actions history for at most 400 days."""
@@ -68,6 +74,33 @@ def _progress(quiet: bool) -> Callable[[int, int], None] | None:
             print(f"lbconsole: reading jobs of {done:,}/{total:,} runs", end=end, file=sys.stderr, flush=True)
 
     return show
+
+
+def console_source(cache: Path | None) -> CostSource:
+    """The Cost tab's source: the Actions history read through the console's gateway, cached in `cache`.
+
+    Args:
+        cache: the cache file (None: no cache, e.g. the demo's simulator).
+    """
+
+    def read(gateway: Gateway, start: datetime, end: datetime) -> tuple[Sequence[RunRecord], int, int]:
+        from lbconsole.github.gateway import GitHubGateway
+        from lbconsole.github.history import RunCache, read_history
+
+        if not isinstance(gateway, GitHubGateway):
+            raise TypeError("the Cost tab reads the Actions history through the GitHub gateway")
+        history = read_history(gateway.actions(), start, end, RunCache(cache))
+        return history.records, history.requests, history.cached
+
+    return read
+
+
+def user_cache(api_url: str, repo: str) -> Path:
+    """The repository's cache file of completed runs, in the user's cache directory."""
+    from lbconsole.config.paths import cache_dir
+    from lbconsole.github.history import cache_file
+
+    return cache_file(cache_dir(), api_url, repo)
 
 
 def register(commands: Subcommands) -> None:

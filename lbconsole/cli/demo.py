@@ -71,11 +71,12 @@ def run_demo_console(
     Returns:
         The exit code (0 after a clean quit).
     """
+    from lbconsole.cli.cost import console_source
     from lbconsole.github.gateway import GitHubGateway
     from lbconsole.sim.server import running_simulator
     from lbconsole.tui import run_console
 
-    with running_simulator(scenario=DEMO_SCENARIO, seed=seed) as sim:
+    with running_simulator(scenario=DEMO_SCENARIO, seed=seed, history=True) as sim:
         demo = demo_settings(settings, sim.url)
         return run_console(
             settings=demo,
@@ -86,4 +87,5 @@ def run_demo_console(
             state_dir=state_dir,
             warnings=warnings,
             clock=lambda: sim.state.clock.now(),
+            cost_source=console_source(None),
         )

@@ -41,6 +41,8 @@ class RunRecord:
 
     run: RunInfo
     jobs: tuple[JobInfo, ...] = ()
+    estimated: bool = False
+    """Its jobs were not read (the request budget ran out): it is priced like its workflow's median run."""
 
     @property
     def completed(self) -> bool:
@@ -146,10 +148,13 @@ class Tally:
     money: float = 0.0
     run_ids: list[int] = field(default_factory=list)
     """The runs behind the figures, newest first."""
+    estimated: int = 0
+    """Runs among them priced like their workflow's median run (their jobs were not read)."""
 
     def add(self, record: RunRecord, prices: Sequence[Price]) -> None:
         """Count one run with the prices of its jobs."""
         self.runs += 1
+        self.estimated += record.estimated
         self.jobs += len(prices)
         self.runner_jobs += sum(1 for p in prices if p.minutes)
         self.minutes += sum(p.minutes for p in prices)
@@ -220,6 +225,10 @@ class CostReport:
     projection: Projection
     in_progress: int = 0
     """Runs not finished yet (their minutes so far are counted)."""
+    orchestrator_name: str | None = None
+    """The orchestrator workflow's name as its runs carry it (None: it did not run)."""
+    first_at: datetime | None = None
+    """The window's first run (the history may begin after the window does)."""
 
     @property
     def days(self) -> float:
@@ -232,15 +241,18 @@ class CostReport:
 
     @property
     def days_before(self) -> float:
-        """Days of the window before the orchestrator's first run."""
+        """Days before the orchestrator's first run, from the window's first run (or its start) on."""
         if self.enabled_at is None:
             return self.days
-        return max(0.0, (self.enabled_at - self.start).total_seconds() / 86400)
+        begin = max(self.start, self.first_at or self.start)
+        return max(0.0, (self.enabled_at - begin).total_seconds() / 86400)
 
     @property
     def days_after(self) -> float:
         """Days of the window from the orchestrator's first run on."""
-        return max(0.0, self.days - self.days_before)
+        if self.enabled_at is None:
+            return 0.0
+        return max(0.0, (self.end - self.enabled_at).total_seconds() / 86400)
 
 
 def _sorted(tallies: dict[str, Tally]) -> dict[str, Tally]:
@@ -270,6 +282,8 @@ def build_report(
         The report.
     """
     rates = settings.rate_table()
+    records = list(records)
+    stand_ins = _median_runs(records, rates)
     chosen = sorted(
         (r for r in records if r.run.created_at is not None and start <= r.run.created_at < end),
         key=lambda r: (r.run.created_at or start, r.run.id),
@@ -288,8 +302,12 @@ def build_report(
     for record in chosen:
         run = record.run
         created = run.created_at or start
-        prices = [price(job, rates) for job in record.jobs]
         name = run.name or run.path or "?"
+        if record.estimated:
+            stand_in = stand_ins.get(name)
+            prices = [price(job, rates) for job in stand_in.jobs] if stand_in else []
+        else:
+            prices = [price(job, rates) for job in record.jobs]
         for tally in (total, by_workflow[name], by_event[run.event or "?"], by_day[name][created.date()]):
             tally.add(record, prices)
         side = orchestrator if is_orchestrator(run, workflow_file) else legacy
@@ -324,7 +342,19 @@ def build_report(
         waste=waste,
         projection=projection,
         in_progress=in_progress,
+        orchestrator_name=next((r.run.name for r in orchestrator_runs), None),
+        first_at=min((r.run.created_at for r in chosen if r.run.created_at), default=None),
     )
+
+
+def _median_runs(records: Sequence[RunRecord], rates: dict[str, float]) -> dict[str, RunRecord]:
+    """Per workflow, its median run by billed minutes among the runs whose jobs were read."""
+    priced: dict[str, list[tuple[int, int, RunRecord]]] = defaultdict(list)
+    for record in records:
+        if not record.estimated and record.completed:
+            minutes = sum(price(job, rates).minutes for job in record.jobs)
+            priced[record.run.name or record.run.path or "?"].append((minutes, record.run.id, record))
+    return {name: sorted(items)[len(items) // 2][2] for name, items in priced.items() if items}
 
 
 def project(tally: Tally, since: datetime, end: datetime, settings: CostSettings) -> Projection:

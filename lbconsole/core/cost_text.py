@@ -53,6 +53,7 @@ def cost_dict(report: CostReport, *, requests: int = 0, cached: int = 0) -> dict
         "requests": requests,
         "cached_runs": cached,
         "in_progress_runs": report.in_progress,
+        "estimated_runs": report.total.estimated,
         "total": tally_dict(report, report.total, report.days),
         "by_workflow": [{"workflow": name, **tally_dict(report, t)} for name, t in report.by_workflow.items()],
         "by_event": [{"event": name, **tally_dict(report, t)} for name, t in report.by_event.items()],
@@ -138,7 +139,7 @@ def cost_text(report: CostReport, *, requests: int = 0, cached: int = 0) -> str:
     lines += [
         "",
         "Waste:",
-        f"  orchestrator runs with an empty plan: {waste.empty_runs.runs:,} "
+        f"  orchestrator runs with an empty plan (among the runs read): {waste.empty_runs.runs:,} "
         f"({waste.empty_runs.minutes:,} min, {dollars(report.money(waste.empty_runs))})",
         f"  jobs shorter than {SHORT_JOB_S:g} s billed a whole minute: {waste.short_jobs:,} "
         f"({waste.short_minutes:,} min billed for {waste.short_seconds / 60:,.1f} min of runtime)",
@@ -149,6 +150,11 @@ def cost_text(report: CostReport, *, requests: int = 0, cached: int = 0) -> str:
         f"Projected month ({projection.minutes_per_day:,.1f} min/day since {iso_z(projection.since)}, "
         f"x{30}): {projection.minutes:,} min, {projection.billable_minutes:,} billable, {dollars(projection.money)}",
     ]
+    if report.total.estimated:
+        lines.append(
+            f"{report.total.estimated:,} run(s) not read in full (the request budget ran out): each is priced like "
+            "its workflow's median run; the next call reads more of them (completed runs are cached)."
+        )
     if report.in_progress:
         lines.append(f"{report.in_progress} run(s) still in progress: their minutes so far are counted.")
     lines.append(f"API requests: {requests:,} ({cached:,} completed runs read from the cache).")

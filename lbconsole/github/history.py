@@ -31,6 +31,10 @@ from lbconsole.github.actions import ActionsApi
 
 SEARCH_CAP = 1000
 """GitHub returns at most this many runs for one filtered runs search."""
+MAX_JOB_REQUESTS = 2000
+"""At most this many runs' jobs are read in one call (the rest are estimated, and read by the next calls)."""
+RATE_RESERVE = 200
+"""Requests of the hourly rate limit left for everything else."""
 MIN_SPLIT = timedelta(minutes=1)
 """The narrowest range a busy window is split into."""
 CACHE_VERSION = 1
@@ -212,6 +216,7 @@ def read_history(
     cache: RunCache | None = None,
     *,
     progress: Callable[[int, int], None] | None = None,
+    budget: int | None = None,
 ) -> History:
     """The runs created in ``[start, end)`` with their jobs, asking GitHub only for what the cache lacks.
 
@@ -221,6 +226,9 @@ def read_history(
         end: the window's end (now).
         cache: completed runs kept from earlier calls (None: no cache).
         progress: called with (jobs lists read, jobs lists to read) as they come.
+        budget: most runs whose jobs are read (default `MAX_JOB_REQUESTS`, and never more than the rate
+            limit left less `RATE_RESERVE`). Past it, runs spread evenly over the window are read, and
+            the others are returned `estimated` (without jobs) for the cost model to price.
 
     Returns:
         The window's runs, their jobs, and the requests it took.
@@ -242,7 +250,13 @@ def read_history(
     }
     cached = len(records)
     todo = [run for run in listed if run.id not in cache.runs]
-    pending: list[datetime] = []
+    allowed = _allowed(actions, budget)
+    skipped: list[RunInfo] = []
+    if len(todo) > allowed:
+        todo, skipped = _spread(todo, allowed)
+    pending: list[datetime] = [run.created_at for run in skipped if run.created_at is not None]
+    for run in skipped:
+        records[run.id] = RunRecord(run, (), estimated=True)
     for index, run in enumerate(todo):
         jobs = tuple(actions.list_jobs(run.id))
         record = RunRecord(run, jobs)
@@ -259,6 +273,32 @@ def read_history(
     if any(r.run.created_at is None for r in records.values()):
         raise GatewayError("GitHub's run list has a run without created_at")
     return History(tuple(records.values()), actions.client.requests_sent - sent_before, cached)
+
+
+def _allowed(actions: ActionsApi, budget: int | None) -> int:
+    allowed = MAX_JOB_REQUESTS if budget is None else budget
+    limit = actions.client.rate_limit
+    if limit is not None and limit.resource == "core":
+        allowed = min(allowed, max(0, limit.remaining - RATE_RESERVE))
+    return max(0, allowed)
+
+
+def _spread(runs: list[RunInfo], allowed: int) -> tuple[list[RunInfo], list[RunInfo]]:
+    """`allowed` runs spread evenly over each workflow's runs (every workflow gets its share), and the rest."""
+    if allowed <= 0:
+        return [], list(runs)
+    by_workflow: dict[str, list[RunInfo]] = {}
+    for run in runs:
+        by_workflow.setdefault(run.path or run.name, []).append(run)
+    share = allowed / len(runs)
+    chosen: set[int] = set()
+    for items in by_workflow.values():
+        count = min(len(items), max(1, round(len(items) * share)))
+        step = len(items) / count
+        chosen.update(items[int(i * step)].id for i in range(count))
+    picked = [run for run in runs if run.id in chosen][:allowed]
+    kept = {run.id for run in picked}
+    return picked, [run for run in runs if run.id not in kept]
 
 
 def cache_file(cache_dir: Path, api_url: str, repo: str) -> Path:

@@ -114,3 +114,24 @@ def test_demo_cost_prints_a_believable_report(capsys: pytest.CaptureFixture[str]
 def test_bad_days_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--demo", "cost", "--days", "0"]) != 0
     assert "--days must be between 1 and 400" in capsys.readouterr().err
+
+
+def test_past_the_request_budget_runs_are_estimated_and_read_by_the_next_call(sim: SimHandle, tmp_path: Path) -> None:
+    now = sim.state.clock.now().replace(microsecond=0)
+    start = now - timedelta(days=9)
+    gateway = _gateway(sim)
+    file = tmp_path / "cache.json"
+    first = read_history(gateway.actions(), start, now, RunCache(file), budget=300)
+    estimated = [r for r in first.records if r.estimated]
+    read = [r for r in first.records if not r.estimated]
+    assert len(read) == 300
+    assert len(estimated) == len(first.records) - 300
+    assert {r.run.path for r in read} == {r.run.path for r in first.records}  # every workflow gets its share
+    report = build_report("acme/rocket", first.records, CostSettings(), start=start, end=now)
+    full = build_report("acme/rocket", read_history(gateway.actions(), start, now).records, CostSettings(), start=start, end=now)
+    assert report.total.estimated == len(estimated)
+    assert report.total.runs == full.total.runs
+    assert abs(report.total.minutes - full.total.minutes) <= 0.15 * full.total.minutes  # the medians stand in well
+    second = read_history(gateway.actions(), start, now, RunCache(file), budget=300)
+    assert sum(not r.estimated for r in second.records) == 600
+    assert second.cached == 300

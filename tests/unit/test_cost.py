@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -135,10 +136,24 @@ def test_text_and_json_state_the_rule_the_rates_and_the_requests() -> None:
     assert "rounded up to the whole minute" in text
     assert "ubuntu-slim $0.002" in text
     assert "API requests: 42 (7 completed runs read from the cache)" in text
-    assert "orchestrator runs with an empty plan: 2" in text
+    assert "orchestrator runs with an empty plan (among the runs read): 2" in text
     data = cost_dict(report, requests=42, cached=7)
     assert data["schema"] == COST_SCHEMA == "lbconsole.cost/1"
     assert data["total"]["billed_minutes"] == 26
     assert data["requests"] == 42
     assert [row["workflow"] for row in data["by_workflow"]] == ["Poller", "ΛBot"]
     assert data["waste"]["empty_plan_runs"]["runs"] == 2
+
+
+def test_runs_whose_jobs_were_not_read_are_priced_like_their_workflows_median_run() -> None:
+    at = T0 + timedelta(hours=1)
+    read = [run(i, at + timedelta(minutes=i), (job(seconds, at=at),), name="Scan", path=".github/workflows/scan.yml")
+            for i, seconds in enumerate((30, 130, 250), start=1)]  # 1, 3 and 5 minutes: the median is 3
+    unread = [RunRecord(run(10 + i, at + timedelta(hours=i), ()).run, (), estimated=True) for i in range(4)]
+    unread = [RunRecord(replace(r.run, name="Scan", path=".github/workflows/scan.yml"), (), estimated=True) for r in unread]
+    report = build_report("a/b", [*read, *unread], CostSettings(), start=T0, end=T0 + timedelta(days=1))
+    assert report.total.runs == 7
+    assert report.total.estimated == 4
+    assert report.total.minutes == 1 + 3 + 5 + 4 * 3
+    assert "4 run(s) not read in full" in cost_text(report)
+    assert cost_dict(report)["estimated_runs"] == 4
