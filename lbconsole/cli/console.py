@@ -25,6 +25,7 @@ def console(connect: Connect, *, read_only: bool = False, config: Path | None = 
     Returns:
         The exit code (0 after a clean quit).
     """
+    from lbconsole.cli.cost import console_source, user_cache
     from lbconsole.config import paths
     from lbconsole.tui import run_console
 
@@ -42,6 +43,7 @@ def console(connect: Connect, *, read_only: bool = False, config: Path | None = 
             config_path=paths.config_file(os.environ, explicit=config),
             state_dir=paths.state_dir(os.environ),
             warnings=warnings,
+            cost_source=console_source(user_cache(ctx.settings.github.api_url, ctx.repo)),
         )
 
 

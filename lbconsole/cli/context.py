@@ -42,13 +42,19 @@ class Context:
     demo: bool
     token: str | None = None
     """Never printed; kept to tell "no token" apart before any write."""
+    clock: Callable[[], datetime] | None = None
+    """The repository's now (the demo's simulator clock); None: the real time (`utc_now`)."""
+
+    def now(self) -> datetime:
+        """Now, for windows of time over the repository's history."""
+        return self.clock() if self.clock is not None else utc_now()
 
 
 class Connect(Protocol):
     """Opens the context of a command (`open_context` bound to the command's global options)."""
 
     def __call__(
-        self, *, repo_hint: str | None = None, warnings: list[str] | None = None
+        self, *, repo_hint: str | None = None, warnings: list[str] | None = None, history: bool = False
     ) -> AbstractContextManager[Context]:
         """A context manager yielding the `Context`; see `open_context`."""
         ...
@@ -152,7 +158,11 @@ def actions_urls(api_url: str | None, env: Mapping[str, str] = os.environ) -> tu
 
 
 def open_context(
-    options: GlobalOptions, *, repo_hint: str | None = None, warnings: list[str] | None = None
+    options: GlobalOptions,
+    *,
+    repo_hint: str | None = None,
+    warnings: list[str] | None = None,
+    history: bool = False,
 ) -> AbstractContextManager[Context]:
     """The context of a command: the demo's with `--demo`, else the real repository's.
 
@@ -160,11 +170,12 @@ def open_context(
         options: the global options.
         repo_hint: see `repository_context` (the demo ignores it).
         warnings: collects config problems instead of printing them.
+        history: the command reads Actions history (the demo's simulator then has weeks of runs).
     """
     if options.demo:
         from lbconsole.cli.demo import demo_context
 
-        return demo_context(load_settings(options.config, warnings), seed=options.seed)
+        return demo_context(load_settings(options.config, warnings), seed=options.seed, history=history)
     return repository_context(options, repo_hint=repo_hint, warnings=warnings)
 
 

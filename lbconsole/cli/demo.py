@@ -30,18 +30,20 @@ def demo_settings(settings: Settings, api_url: str) -> Settings:
 
 
 @contextmanager
-def demo_context(settings: Settings, *, seed: int = 0) -> Iterator[Context]:
+def demo_context(settings: Settings, *, seed: int = 0, history: bool = False) -> Iterator[Context]:
     """The context of a headless command run with `--demo`.
 
     Args:
         settings: the user's settings; github.* is overridden.
         seed: the simulator's seed.
+        history: give the demo repository its weeks of Actions runs (`lbconsole --demo cost`).
     """
     from lbconsole.sim.server import running_simulator
 
-    with running_simulator(scenario=DEMO_SCENARIO, seed=seed) as sim:
+    with running_simulator(scenario=DEMO_SCENARIO, seed=seed, history=history) as sim:
         settings = demo_settings(settings, sim.url)
-        yield Context(settings, DEMO_REPO, make_gateway(settings, DEMO_REPO, token=None), demo=True)
+        gateway = make_gateway(settings, DEMO_REPO, token=None)
+        yield Context(settings, DEMO_REPO, gateway, demo=True, clock=sim.state.clock.now)
 
 
 def run_demo_console(
@@ -69,11 +71,12 @@ def run_demo_console(
     Returns:
         The exit code (0 after a clean quit).
     """
+    from lbconsole.cli.cost import console_source
     from lbconsole.github.gateway import GitHubGateway
     from lbconsole.sim.server import running_simulator
     from lbconsole.tui import run_console
 
-    with running_simulator(scenario=DEMO_SCENARIO, seed=seed) as sim:
+    with running_simulator(scenario=DEMO_SCENARIO, seed=seed, history=True) as sim:
         demo = demo_settings(settings, sim.url)
         return run_console(
             settings=demo,
@@ -84,4 +87,5 @@ def run_demo_console(
             state_dir=state_dir,
             warnings=warnings,
             clock=lambda: sim.state.clock.now(),
+            cost_source=console_source(None),
         )

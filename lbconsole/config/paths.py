@@ -73,6 +73,11 @@ def data_dir(env: Mapping[str, str] = os.environ) -> Path:
     return _xdg(env, "XDG_DATA_HOME", ".local/share", platformdirs.user_data_dir)
 
 
+def cache_dir(env: Mapping[str, str] = os.environ) -> Path:
+    """Caches that may be deleted at any time (the Actions runs of `lbconsole cost`), e.g. `~/.cache/lbconsole`."""
+    return _xdg(env, "XDG_CACHE_HOME", ".cache", platformdirs.user_cache_dir)
+
+
 def themes_dir(env: Mapping[str, str] = os.environ) -> Path:
     """The user's own theme files (TOML), e.g. `~/.local/share/lbconsole/themes`."""
     return data_dir(env) / "themes"

@@ -48,6 +48,7 @@ def settings_to_toml_dict(settings: Settings) -> dict[str, Any]:
         values = getattr(settings, section)
         document[section] = {key: _plain(getattr(values, key)) for key in fields}
     document["ui"]["keymap"] = dict(settings.ui.keymap)
+    document["cost"]["rates"] = dict(settings.cost.rates)
     document["categories"] = {
         rule.name: {key: _plain(getattr(rule, key)) for key in CATEGORY_FIELDS} for rule in settings.categories
     }

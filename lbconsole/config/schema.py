@@ -233,6 +233,27 @@ def _api_url(value: Any) -> tuple[Any, str | None]:
     return None, f"{expect}, got {show(value)}"
 
 
+RATE_LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+"""What a runner label in `[cost.rates]` may look like."""
+
+MAX_RATE = 10.0
+"""The highest price per minute accepted (GitHub's largest runners cost well under a dollar)."""
+
+
+def _rates(value: Any) -> tuple[Any, str | None]:
+    expect = "must be a table of runner label = dollars per minute (e.g. ubuntu-latest = 0.006)"
+    if not isinstance(value, Mapping):
+        return None, f"{expect}, got {show(value)}"
+    pairs: list[tuple[str, float]] = []
+    for label, rate in value.items():
+        if not RATE_LABEL.fullmatch(label):
+            return None, f"{expect}; {show(label)} is not a runner label"
+        if not _is_number(rate) or not 0 <= rate <= MAX_RATE:
+            return None, f'{expect}; "{label}" must be a number between 0 and {MAX_RATE:g}, got {show(rate)}'
+        pairs.append((label, float(rate)))
+    return tuple(pairs), None
+
+
 SECTIONS: dict[str, dict[str, Field]] = {
     "github": {
         "repo": Field(
@@ -297,6 +318,11 @@ SECTIONS: dict[str, dict[str, Field]] = {
                 max_len=100,
             ),
         ),
+    },
+    "cost": {
+        "rates": Field("table", _rates),
+        "public": Field("bool", boolean),
+        "included_minutes": Field("int", int_range(0, 10_000_000)),
     },
 }
 """Plain sections: section -> key -> field. `categories` is separate."""

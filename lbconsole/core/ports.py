@@ -132,6 +132,8 @@ class RunInfo:
     updated_at: datetime | None = None
     run_started_at: datetime | None = None
     """When the run (this attempt) started; queued time is before it."""
+    path: str = ""
+    """The workflow's file, e.g. ``.github/workflows/lambda-bot.yml``."""
 
     @property
     def started_at(self) -> datetime | None:
@@ -171,6 +173,8 @@ class JobInfo:
     html_url: str = ""
     started_at: datetime | None = None
     completed_at: datetime | None = None
+    labels: tuple[str, ...] = ()
+    """The runner labels the job asked for (``runs-on``), e.g. ``("ubuntu-latest",)``."""
 
     @property
     def completed(self) -> bool:

@@ -199,6 +199,35 @@ class WorkflowSettings:
     """The runner label of its job (ubuntu-slim: 1 vCPU, a third of ubuntu-latest's price, 15-minute limit)."""
 
 
+DEFAULT_RATES: tuple[tuple[str, float], ...] = (
+    ("ubuntu-latest", 0.006),
+    ("linux", 0.006),
+    ("ubuntu-slim", 0.002),
+    ("windows", 0.010),
+    ("macos", 0.062),
+)
+"""GitHub's per-minute prices of its standard runners from 2026-01-01, in US dollars."""
+
+
+@dataclass(frozen=True, slots=True)
+class CostSettings:
+    """How `lbconsole cost` and the Cost tab price Actions minutes."""
+
+    rates: tuple[tuple[str, float], ...] = DEFAULT_RATES
+    """Runner label -> US dollars per billed minute. A job's label is looked up as is, then by its
+    family (`ubuntu-24.04` -> `linux`, `windows-2025` -> `windows`, `macos-15` -> `macos`);
+    `self-hosted` runners cost nothing; any other label is priced as `linux`."""
+    public: bool = False
+    """The repository is public: GitHub's standard runners are free (minutes are still counted)."""
+    included_minutes: int = 0
+    """Minutes a month the plan includes (Free 2,000, Pro and Team 3,000, Enterprise Cloud 50,000),
+    taken off the projected month before it is priced."""
+
+    def rate_table(self) -> dict[str, float]:
+        """The rates as a dict, the defaults under the configured ones."""
+        return {**dict(DEFAULT_RATES), **dict(self.rates)}
+
+
 @dataclass(frozen=True, slots=True)
 class UiSettings:
     """The console."""
@@ -222,6 +251,7 @@ class Settings:
     security: SecuritySettings = field(default_factory=SecuritySettings)
     ui: UiSettings = field(default_factory=UiSettings)
     workflow: WorkflowSettings = field(default_factory=WorkflowSettings)
+    cost: CostSettings = field(default_factory=CostSettings)
 
     def weight_of(self, category: str) -> int:
         """Priority weight of `category` (0 for `other` or unknown)."""

@@ -85,6 +85,7 @@ def run_info(data: Mapping[str, Any]) -> RunInfo:
         created_at=_time(data.get("created_at")),
         updated_at=_time(data.get("updated_at")),
         run_started_at=_time(data.get("run_started_at")),
+        path=_str(data.get("path")),
     )
 
 
@@ -109,6 +110,7 @@ def job_info(data: Mapping[str, Any]) -> JobInfo:
         html_url=_str(data.get("html_url")),
         started_at=_time(data.get("started_at")),
         completed_at=_time(data.get("completed_at")),
+        labels=tuple(label for label in data.get("labels") or () if isinstance(label, str)),
     )
 
 
@@ -266,3 +268,25 @@ class ActionsApi:
         response = self.client.call(lambda: self.client.github.request("GET", url, headers=self.client.headers()))
         raw = response.raw_response
         return raw.content.decode("utf-8", errors="replace")
+
+    def runs_page(self, created: str, page: int, *, per_page: int = PER_PAGE) -> tuple[int, list[RunInfo], bool]:
+        """One page of the runs created in a range (``GET .../actions/runs?created=...``).
+
+        Args:
+            created: GitHub's date filter, e.g. ``2026-11-01T00:00:00Z..2026-11-01T23:59:59Z``.
+            page: 1-based page number.
+            per_page: page size (at most 100).
+
+        Returns:
+            (total_count, the page's runs, whether a next page exists).
+        """
+        params = {"created": created, "per_page": per_page, "page": page, "exclude_pull_requests": "true"}
+        response = self._fetch("/actions/runs", params)
+        body = self.client.json(response)
+        items = body.get("workflow_runs") if isinstance(body, dict) else None
+        if not isinstance(items, list):
+            raise GatewayError(f"GitHub's run list of {self.repo} has no 'workflow_runs'")
+        total = _int(body.get("total_count"))
+        links = response.raw_response.links
+        more = "next" in links if "link" in response.headers else len(items) >= per_page
+        return total, [run_info(r) for r in items if isinstance(r, dict)], more

@@ -75,13 +75,25 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start(scenario: str = "demo", seed: int = 0, port: int = 0, now: datetime | None = None) -> SimHandle:
+def start(
+    scenario: str = "demo", seed: int = 0, port: int = 0, now: datetime | None = None, *, history: bool = False
+) -> SimHandle:
     """Start a simulator in a background thread; returns once it accepts connections.
+
+    Args:
+        scenario: see `running_simulator`.
+        seed: the scenario's seed.
+        port: TCP port; 0 picks a free one.
+        now: the scenario's anchor.
+        history: give the repository weeks of Actions runs (`actions.history`).
 
     Raises:
         RuntimeError: when the server could not start (port in use...).
     """
-    simulator = Simulator(build(scenario, seed, now))
+    state = build(scenario, seed, now)
+    if history:
+        add_history(state)
+    simulator = Simulator(state)
     chosen = port or _free_port()
     config = uvicorn.Config(
         simulator.app(), host=HOST, port=chosen, log_level="warning", access_log=False, lifespan="off", ws="none"
@@ -114,7 +126,7 @@ def start(scenario: str = "demo", seed: int = 0, port: int = 0, now: datetime | 
 
 @contextmanager
 def running_simulator(
-    scenario: str = "demo", seed: int = 0, port: int = 0, now: datetime | None = None
+    scenario: str = "demo", seed: int = 0, port: int = 0, now: datetime | None = None, *, history: bool = False
 ) -> Iterator[SimHandle]:
     """A simulator serving `scenario` for the duration of a `with` block.
 
@@ -123,15 +135,23 @@ def running_simulator(
         seed: seed of the scenario's random generator.
         port: TCP port on 127.0.0.1; 0 picks a free one.
         now: the instant scenario data is anchored at (default 2026-11-23T12:00:00Z).
+        history: give the repository weeks of Actions runs of its legacy bots and of the orchestrator.
 
     Yields:
         The running simulator's handle.
     """
-    handle = start(scenario, seed, port, now)
+    handle = start(scenario, seed, port, now, history=history)
     try:
         yield handle
     finally:
         handle.stop()
+
+
+def add_history(state: SimState) -> None:
+    """Load the demo repository's Actions history into `state` (its legacy bots, then the orchestrator)."""
+    from lbconsole.sim.actions.history import demo_history
+
+    ActionsState.of(state).load_history(demo_history(state.seed, state.clock.anchor))
 
 
 def serve(

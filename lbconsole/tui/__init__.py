@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from lbconsole.core.ports import Gateway
     from lbconsole.core.settings import Settings
+    from lbconsole.tui.widgets.cost_pane import CostSource
 
 
 def run_console(
@@ -29,6 +30,7 @@ def run_console(
     warnings: Sequence[str] = (),
     mode: str = "auto",
     clock: Callable[[], datetime] | None = None,
+    cost_source: CostSource | None = None,
 ) -> int:
     """Run the console until the operator quits.
 
@@ -42,6 +44,7 @@ def run_console(
         warnings: shown once at start (e.g. config problems: "running on defaults").
         mode: the mode selected at start.
         clock: the console's "now" (ages, plans); default UTC now. The demo passes the simulator's.
+        cost_source: reads the Actions history for the Cost tab (None: the tab says it has none).
 
     Returns:
         The exit code: 0 after a clean quit.
@@ -58,6 +61,7 @@ def run_console(
         warnings=warnings,
         mode=mode,
         clock=clock,
+        cost_source=cost_source,
     )
     result = app.run()
     return result if isinstance(result, int) else (app.return_code or 0)

@@ -38,6 +38,7 @@ from lbconsole.tui.feed import QueueFeed
 from lbconsole.tui.queue_view import legend_rows
 from lbconsole.tui.remote import ActionsFactory, Remote, Sleep
 from lbconsole.tui.screens.help import HelpScreen
+from lbconsole.tui.widgets.cost_pane import CostPane, CostSource
 from lbconsole.tui.widgets.limits_pane import LimitsPane
 from lbconsole.tui.widgets.logs_pane import MAX_LINES, LogsPane
 from lbconsole.tui.widgets.plan_pane import PlanPane
@@ -53,6 +54,7 @@ TAB_FOCUS: dict[str, str] = {
     "logs": "#logs-log",
     "runs": "#runs-table",
     "limits": "#limits-pane",
+    "cost": "#cost-figures",
 }
 """Each tab, in the order of its number key, and the widget it focuses when shown."""
 
@@ -74,6 +76,7 @@ class LbConsoleApp(App[int]):
         Binding("3", "tab('logs')", "Logs", id="tab.logs"),
         Binding("4", "tab('runs')", "Runs", id="tab.runs"),
         Binding("5", "tab('limits')", "Limits", id="tab.limits"),
+        Binding("6", "tab('cost')", "Cost", id="tab.cost"),
         Binding("m", "cycle_mode", "Mode", id="plan.mode"),
         Binding("r", "run", "Run", id="plan.run"),
         Binding("d", "dispatch", "Dispatch", id="plan.dispatch"),
@@ -115,6 +118,7 @@ class LbConsoleApp(App[int]):
         log_max_lines: int = MAX_LINES,
         actions_factory: ActionsFactory | None = None,
         follow_sleep: Sleep | None = None,
+        cost_source: CostSource | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -153,6 +157,10 @@ class LbConsoleApp(App[int]):
         )
         self.runs_pane = RunsPane(self.remote, clock=self.clock, tz=self.log_tz, read_only=read_only, id="runs-pane")
         """The Runs tab (held here: `query_one` only sees the screen on top, e.g. a modal)."""
+        self.cost_pane = CostPane(
+            cost_source, self.ensure_gateway, lambda: self.settings, clock=self.clock, tz=self.log_tz, id="cost-pane"
+        )
+        """The Cost tab: the Actions history, read when the tab is first shown."""
 
     @property
     def running(self) -> bool:
@@ -180,6 +188,8 @@ class LbConsoleApp(App[int]):
                 yield self.runs_pane
             with TabPane("5 Limits", id="limits"):
                 yield LimitsPane(self.settings, id="limits-pane")
+            with TabPane("6 Cost", id="cost"):
+                yield self.cost_pane
         yield Footer()
 
     def on_mount(self) -> None:
@@ -279,6 +289,11 @@ class LbConsoleApp(App[int]):
         self.query_one(TabbedContent).active = name
         if name in TAB_FOCUS:
             self.query_one(TAB_FOCUS[name]).focus()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "cost":
+            self.cost_pane.ensure_loaded()
 
     def set_mode(self, mode: str) -> None:
         """Select `mode` and re-plan."""

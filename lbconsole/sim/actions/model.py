@@ -76,6 +76,8 @@ class SimJob:
     steps: list[SimStep] = field(default_factory=list)
     log: list[str] = field(default_factory=list)
     """GitHub-format log lines (timestamp, space, text)."""
+    labels: tuple[str, ...] = ("ubuntu-latest",)
+    """The runner labels the job asked for (`runs-on`)."""
 
 
 @dataclass(slots=True)

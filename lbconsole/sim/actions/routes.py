@@ -16,6 +16,7 @@ import io
 import json
 import zipfile
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -96,8 +97,46 @@ def _runs_answer(request: Request, sim: SimState, api: str, runs: list[SimRun]) 
         runs = [r for r in runs if status in (r.status, r.conclusion)]
     if branch:
         runs = [r for r in runs if r.head_branch == branch]
+    created = request.query_params.get("created")
+    if created:
+        low, high = created_range(created)
+        runs = [r for r in runs if low <= r.created_at.replace(microsecond=0) <= high]
     chunk, headers = paginate(request, runs)
     return Answer({"total_count": len(runs), "workflow_runs": [run_json(sim, api, r) for r in chunk]}, headers=headers)
+
+
+def _moment(text: str, *, end: bool) -> datetime:
+    """A date or date-time of GitHub's search syntax; a bare date covers its whole day."""
+    try:
+        if len(text) == 10:
+            day = datetime.fromisoformat(text).replace(tzinfo=UTC)
+            return day + timedelta(days=1, microseconds=-1) if end else day
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise SimError(422, f"Invalid created filter: {text}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def created_range(text: str) -> tuple[datetime, datetime]:
+    """The inclusive range of GitHub's `created` filter: `A..B`, `>=A`, `>A`, `<=B`, `<B` or a date.
+
+    Raises:
+        SimError: 422 for a filter GitHub would not understand.
+    """
+    low, high = datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
+    second = timedelta(microseconds=1)
+    if ".." in text:
+        a, b = text.split("..", 1)
+        return (_moment(a, end=False) if a != "*" else low), (_moment(b, end=True) if b != "*" else high)
+    for prefix, make in (
+        (">=", lambda m: (_moment(m, end=False), high)),
+        ("<=", lambda m: (low, _moment(m, end=True))),
+        (">", lambda m: (_moment(m, end=True) + second, high)),
+        ("<", lambda m: (low, _moment(m, end=False) - second)),
+    ):
+        if text.startswith(prefix):
+            return make(text[len(prefix) :])
+    return _moment(text, end=False), _moment(text, end=True)
 
 
 def list_workflows(request: Request, sim: SimState, api: str) -> Response:

@@ -115,7 +115,7 @@ def job_json(sim: SimState, api: str, run: SimRun, job: SimJob) -> dict[str, Any
             for s in job.steps
         ],
         "check_run_url": f"{api}/repos/{full}/check-runs/{job.id}",
-        "labels": ["ubuntu-latest"],
+        "labels": list(job.labels),
         "runner_id": 7 if running else None,
         "runner_name": "GitHub Actions 7" if running else None,
         "runner_group_id": 2 if running else None,

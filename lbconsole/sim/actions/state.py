@@ -20,6 +20,7 @@ import traceback
 from datetime import datetime, timedelta
 from weakref import WeakKeyDictionary
 
+from lbconsole.sim.actions.history import History
 from lbconsole.sim.actions.model import (
     JobContext,
     JobFactory,
@@ -109,6 +110,22 @@ class ActionsState:
             self.auto_run = True
             self.step_delay_s = 0.0
             self.list_delay_s = 0.0
+            self.changed.notify_all()
+
+    def load_history(self, history: History) -> None:
+        """Add a repository's past runs (`history.demo_history`): its workflows, and runs before any new one."""
+        with self.lock:
+            ours = {wf.id: wf for wf in self.workflows}
+            for wf in history.workflows:
+                if wf.id in ours:
+                    self.workflows[self.workflows.index(ours[wf.id])] = wf
+                else:
+                    self.workflows.append(wf)
+                ours[wf.id] = wf
+            for run in history.runs:
+                run.workflow = ours.get(run.workflow.id, run.workflow)
+                self.runs[run.id] = run
+                self._numbers[run.workflow.id] = max(self._numbers.get(run.workflow.id, 0), run.run_number)
             self.changed.notify_all()
 
     # -- lookups -----------------------------------------------------------------------
