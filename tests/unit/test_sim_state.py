@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 
 import pytest
@@ -81,10 +80,8 @@ def test_demo_is_deterministic() -> None:
     assert build("demo", seed=4).base_sha != a.base_sha
 
 
-def test_scale_5000_builds_fast_with_proportions() -> None:
-    start = time.perf_counter()
+def test_scale_5000_builds_with_proportions() -> None:  # its build time is measured by tests/bench, not here
     state = build("scale:5000", seed=1)
-    assert time.perf_counter() - start < 2.0
     assert len(state.open_pulls()) == 5000
     states = Counter(a.readiness.state for a in queue(state))
     for word in ("ready", "behind", "conflict", "draft", "checks failing", "changes requested", "pending"):
