@@ -35,7 +35,8 @@ PER_PAGE = 100
 """Page size of the lists read whole (workflows, a run's jobs)."""
 
 
-def _time(value: Any) -> datetime | None:
+def optional_time(value: Any) -> datetime | None:
+    """An ISO 8601 time from an API answer or the cache; None when absent or malformed."""
     if not isinstance(value, str) or not value:
         return None
     try:
@@ -82,9 +83,9 @@ def run_info(data: Mapping[str, Any]) -> RunInfo:
         run_number=_int(data.get("run_number")),
         head_branch=_str(data.get("head_branch")),
         display_title=_str(data.get("display_title")),
-        created_at=_time(data.get("created_at")),
-        updated_at=_time(data.get("updated_at")),
-        run_started_at=_time(data.get("run_started_at")),
+        created_at=optional_time(data.get("created_at")),
+        updated_at=optional_time(data.get("updated_at")),
+        run_started_at=optional_time(data.get("run_started_at")),
         path=_str(data.get("path")),
     )
 
@@ -108,8 +109,8 @@ def job_info(data: Mapping[str, Any]) -> JobInfo:
         conclusion=_opt(data.get("conclusion")),
         steps=steps,
         html_url=_str(data.get("html_url")),
-        started_at=_time(data.get("started_at")),
-        completed_at=_time(data.get("completed_at")),
+        started_at=optional_time(data.get("started_at")),
+        completed_at=optional_time(data.get("completed_at")),
         labels=tuple(label for label in data.get("labels") or () if isinstance(label, str)),
     )
 

@@ -27,7 +27,7 @@ from lbconsole.core.ports import JobInfo, RunInfo, StepInfo
 from lbconsole.core.times import iso_z
 from lbconsole.errors import GatewayError
 from lbconsole.files import atomic_write
-from lbconsole.github.actions import ActionsApi
+from lbconsole.github.actions import ActionsApi, optional_time
 
 SEARCH_CAP = 1000
 """GitHub returns at most this many runs for one filtered runs search."""
@@ -38,15 +38,6 @@ RATE_RESERVE = 200
 MIN_SPLIT = timedelta(minutes=1)
 """The narrowest range a busy window is split into."""
 CACHE_VERSION = 1
-
-
-def _time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -84,9 +75,9 @@ def run_from_json(data: Mapping[str, Any]) -> RunInfo:
         run_number=int(data.get("run_number") or 0),
         head_branch=str(data.get("head_branch") or ""),
         display_title=str(data.get("display_title") or ""),
-        created_at=_time(data.get("created_at")),
-        updated_at=_time(data.get("updated_at")),
-        run_started_at=_time(data.get("run_started_at")),
+        created_at=optional_time(data.get("created_at")),
+        updated_at=optional_time(data.get("updated_at")),
+        run_started_at=optional_time(data.get("run_started_at")),
         path=str(data.get("path") or ""),
     )
 
@@ -115,8 +106,8 @@ def job_from_json(data: Mapping[str, Any]) -> JobInfo:
         conclusion=data.get("conclusion"),
         steps=tuple(StepInfo(int(n), str(name), str(status), c) for n, name, status, c in data.get("steps") or ()),
         html_url=str(data.get("html_url") or ""),
-        started_at=_time(data.get("started_at")),
-        completed_at=_time(data.get("completed_at")),
+        started_at=optional_time(data.get("started_at")),
+        completed_at=optional_time(data.get("completed_at")),
         labels=tuple(str(label) for label in data.get("labels") or ()),
     )
 
@@ -151,8 +142,8 @@ class RunCache:
             for item in data.get("runs", ()):
                 record = RunRecord(run_from_json(item["run"]), tuple(job_from_json(j) for j in item["jobs"]))
                 self.runs[record.run.id] = record
-            self.covered_from = _time(data.get("covered_from"))
-            self.fetched_until = _time(data.get("fetched_until"))
+            self.covered_from = optional_time(data.get("covered_from"))
+            self.fetched_until = optional_time(data.get("fetched_until"))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.runs.clear()
             self.covered_from = self.fetched_until = None

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from lbconsole.core.orchestrator import WORKFLOW_FILE
+from lbconsole.core.times import iso_z
 from lbconsole.sim.actions.bots import BOTS
 from lbconsole.sim.actions.events import Profile, generate
 from lbconsole.sim.actions.model import ORCHESTRATOR_NAME, SimJob, SimRun, SimStep, SimWorkflow
@@ -159,7 +160,7 @@ def demo_history(seed: int, now: datetime) -> History:
             dispatchable="workflow_dispatch" in bot.workflow["on"],
             state="disabled_manually",
             created_at="2025-02-10T09:00:00Z",
-            updated_at=enabled_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            updated_at=iso_z(enabled_at),
         )
         for bot in BOTS
     }
