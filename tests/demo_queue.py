@@ -62,7 +62,9 @@ def demo_pulls() -> list[PullRequest]:
         ),
         make_pr(21, "fix: crash when the config is empty", "bob", 5, labels=("bug",)),
         make_pr(22, "fix(api): retry on 502", "carol", 1, merge_state=MergeState.BEHIND),
-        make_pr(23, "fix: race in the scheduler", "dave", 8, mergeable=Mergeable.CONFLICTING, merge_state=MergeState.DIRTY),
+        make_pr(
+            23, "fix: race in the scheduler", "dave", 8, mergeable=Mergeable.CONFLICTING, merge_state=MergeState.DIRTY
+        ),
         make_pr(
             30,
             "feat: dark mode",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from lbconsole.core.settings import MERGE_METHODS, OTHER, REPO_PATTERN
+from lbconsole.core.settings import MAX_TRAIN_BUDGET_S, MERGE_METHODS, MERGE_STRATEGIES, OTHER, REPO_PATTERN
 from lbconsole.redact import redact
 
 Kind = Literal["int", "float", "bool", "str", "list", "table"]
@@ -293,6 +293,8 @@ SECTIONS: dict[str, dict[str, Field]] = {
         "allow_no_checks": Field("bool", boolean),
         "trusted_bots": Field("list", string_list(what="logins")),
         "blocking_labels": Field("list", string_list(what="label names")),
+        "strategy": Field("str", choice(MERGE_STRATEGIES)),
+        "train_budget_s": Field("int", int_range(0, MAX_TRAIN_BUDGET_S)),
     },
     "refresh": {
         "interval_s": Field("int", int_range(5, 86400, zero_means="live refresh off")),

@@ -131,3 +131,8 @@ class Queue:
     complete: bool = True
     """False when GitHub returned fewer PRs than it said exist."""
     notes: tuple[str, ...] = field(default=())
+    strict: bool | None = None
+    """Branch protection of the default branch requires PRs to be up to date before merging
+    (None: not readable with this token)."""
+    required_checks: tuple[str, ...] = ()
+    """The status checks branch protection requires (empty: none, or not readable)."""

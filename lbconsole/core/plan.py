@@ -48,6 +48,9 @@ class Action:
     """Markdown of a `report` action."""
     held_by: tuple[str, ...] = ()
     """Why the PR gets nothing more in this plan (e.g. only a label: "draft"); on its first action only."""
+    via: str = ""
+    """How a merge-batch action happens under strict protection (`lbconsole.core.strategy`):
+    `train` (a merge after update and checks) or `pipeline` (an update the next run merges)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +75,8 @@ class Plan:
     skipped: tuple[Skipped, ...] = ()
     notes: tuple[str, ...] = field(default=())
     """Plan-level explanations, e.g. why the plan is empty."""
+    strategy: str = ""
+    """The merge strategy its merges follow (`direct`, `train`, `pipeline`); empty: no merges planned."""
 
     @property
     def empty(self) -> bool:
@@ -90,8 +95,6 @@ class Plan:
         return list(dict.fromkeys(a.pr for a in self.actions if a.pr is not None))
 
 
-
-
 def to_dict(plan: Plan) -> dict[str, Any]:
     """The plan as SPEC 2.1 JSON data (`schema` lbconsole.plan/1)."""
     actions: list[dict[str, Any]] = []
@@ -106,6 +109,8 @@ def to_dict(plan: Plan) -> dict[str, Any]:
             item["body"] = a.body
         if a.held_by:
             item["held_by"] = list(a.held_by)
+        if a.via:
+            item["via"] = a.via
         actions.append(item)
     return {
         "schema": SCHEMA,
@@ -125,7 +130,7 @@ def to_dict(plan: Plan) -> dict[str, Any]:
         ],
         "summary": plan.summary(),
         "notes": list(plan.notes),
-    }
+    } | ({"merge_strategy": plan.strategy} if plan.strategy else {})
 
 
 class PlanFormatError(ValueError):
@@ -142,6 +147,10 @@ MAX_LABEL_LENGTH = 50
 
 PR_KINDS = frozenset(ACTION_KINDS) - {"report"}
 """Action kinds that act on one pull request (and carry its head SHA)."""
+
+VIAS = frozenset({("train", "merge"), ("pipeline", "update_branch")})
+"""(via, kind) pairs a plan may carry."""
+STRATEGY_NAMES = frozenset({"direct", "train", "pipeline"})
 
 _SHA = re.compile(r"[0-9a-f]{40}")
 _BATCHES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -239,7 +248,10 @@ def _action(c: _Checker, where: str, item: Mapping[str, Any]) -> Action | None:
         label=label,
         body=c.text(item, "body", where),
         held_by=c.texts(item, "held_by", where),
+        via=c.text(item, "via", where),
     )
+    if action.via and (action.via, kind) not in VIAS:
+        c.bad(f"{where}via", f"{_show(action.via)} is not a way to {kind} (train merges, pipeline updates)")
     return action if len(c.problems) == before else None
 
 
@@ -291,9 +303,12 @@ def from_dict(data: Mapping[str, Any]) -> Plan:
         for where, item in c.objects(data, "skipped")
     )
     notes = c.texts(data, "notes", "")
+    strategy = c.text(data, "merge_strategy", "")
+    if strategy and strategy not in STRATEGY_NAMES:
+        c.bad("merge_strategy", f"unknown merge strategy {_show(strategy)} (strategies: direct, train, pipeline)")
     if c.problems:
         raise PlanFormatError(c.problems)
-    plan = Plan(repo, mode, generated_at, limits, tuple(actions), skipped, notes)
+    plan = Plan(repo, mode, generated_at, limits, tuple(actions), skipped, notes, strategy)
     summary = data.get("summary")
     if summary is not None and summary != plan.summary():
         c.bad("summary", "does not match the actions (was the plan edited by hand?)")
@@ -337,6 +352,9 @@ def check_limits(plan: Plan, limits: Limits) -> list[str]:
         The problems, e.g. `label: 5,030 actions, more than limits.label allows (50)`.
     """
     counts = plan.summary()
+    pipelined = sum(1 for a in plan.actions if a.via == "pipeline")  # updates that belong to the merge batch
+    counts["merge"] += pipelined
+    counts["update_branch"] -= pipelined
     problems = []
     for name, what, kinds in _BATCHES:
         count = sum(counts[kind] for kind in kinds)

@@ -42,6 +42,7 @@ from lbconsole.core.plan import Action, Plan, Skipped
 from lbconsole.core.readiness import UNKNOWN_REASON, blocking_labels, is_conflicting
 from lbconsole.core.report import render_report
 from lbconsole.core.settings import MODES, OTHER, Settings
+from lbconsole.core.strategy import DIRECT, Strategy, choose
 
 MERGES = frozenset({"merge-only", "auto", "full-audit"})
 CONFLICTS = frozenset({"conflict-resolution", "auto", "full-audit"})
@@ -261,6 +262,11 @@ def plan(
         if mode == "full-audit":
             _audit(b, a, now, marks)
 
+    strategy = ""
+    if b.batches["merge"]:
+        chosen = choose(queue, settings.merge)
+        strategy = chosen.name
+        notes.extend(_follow(b, chosen, settings))
     actions = [action for batch in BATCHES for action in b.batches[batch[0]]]
     explained: set[int] = set()
     for i, action in enumerate(actions):  # answer "why not more?" for PRs that do get something
@@ -299,4 +305,46 @@ def plan(
         actions=tuple(actions),
         skipped=skipped,
         notes=tuple(notes),
+        strategy=strategy,
     )
+
+
+def _follow(b: _Builder, strategy: Strategy, settings: Settings) -> list[str]:
+    """Make the merge batch follow `strategy`; the plan notes that say what this run will really do."""
+    merges = b.batches["merge"]
+    if strategy.name == DIRECT:
+        return []
+    first, rest = merges[0], merges[1:]
+    lead = strategy.why
+    if not rest:
+        return [f"{lead}: one merge planned, #{first.pr}; it needs no branch update"]
+    numbers = ", ".join(f"#{a.pr}" for a in rest)
+    if strategy.name == "train":
+        budget = settings.merge.train_budget_s
+        b.batches["merge"] = [first] + [
+            replace(
+                a,
+                via="train",
+                reason=f"{a.reason}; train: updated, re-checked and merged after the merge before it",
+            )
+            for a in rest
+        ]
+        return [
+            f"{lead}: merges #{first.pr} now, then {numbers} one by one, each after a branch update and its "
+            f"required checks on the new head: up to {len(merges)} merges and {len(rest)} CI cycles within "
+            f"merge.train_budget_s ({budget} s); the rest waits for the next run"
+        ]
+    b.batches["merge"] = [first]
+    b.batches["update_branch"] = [
+        replace(
+            a,
+            kind="update_branch",
+            via="pipeline",
+            reason="pipeline: updated after this run's merge so its CI runs now; the next run merges it",
+        )
+        for a in rest
+    ] + b.batches["update_branch"]
+    return [
+        f"{lead}: this run merges 1 (#{first.pr}) and updates {numbers}, so their "
+        f"{len(rest)} CI cycles run before the next run, which merges them"
+    ]

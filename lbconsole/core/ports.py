@@ -57,6 +57,42 @@ class MergeResult:
 
 
 @dataclass(frozen=True, slots=True)
+class CheckResult:
+    """One check on a commit: a check run or a commit status context."""
+
+    name: str
+    state: str
+    """`pending`, `success` or `failure` (neutral and skipped count as success)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CommitChecks:
+    """Every check on one commit, as a merge train waits for them."""
+
+    sha: str
+    checks: tuple[CheckResult, ...]
+
+    def verdict(self, required: tuple[str, ...] = (), *, ignore: str = "") -> tuple[str, str]:
+        """(`success`, `pending`, `failure` or `none`, what decided it) for the checks that count.
+
+        With `required` (branch protection's list) only those count, and a
+        missing one is pending; otherwise every check does. `ignore` is a
+        context that is not CI (lbconsole's own scan status).
+        """
+        seen = {c.name: c.state for c in self.checks if c.name != ignore}
+        names = required or tuple(sorted(seen))
+        if not names:
+            return "none", "no checks on this commit"
+        failing = [n for n in names if seen.get(n) == "failure"]
+        if failing:
+            return "failure", f"check {', '.join(failing)} failed"
+        waiting = [n for n in names if seen.get(n) != "success"]
+        if waiting:
+            return "pending", f"waiting for {', '.join(waiting)}"
+        return "success", f"checks passed: {', '.join(names)}"
+
+
+@dataclass(frozen=True, slots=True)
 class Comment:
     """An issue comment on a pull request."""
 
@@ -312,6 +348,10 @@ class Gateway(Protocol):
 
     def set_commit_status(self, sha: str, context: str, state: str, description: str) -> None:
         """POST .../statuses/{sha} (state: success, failure, error, pending)."""
+        ...
+
+    def commit_checks(self, sha: str) -> CommitChecks:
+        """The check runs and commit statuses on commit `sha` (conditional: a 304 answers from the last read)."""
         ...
 
     def scan_state(self, sha: str) -> ScanState:

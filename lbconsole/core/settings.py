@@ -14,6 +14,10 @@ __all__ = ["MODES"]  # re-exported: settings validate modes
 
 
 MERGE_METHODS: tuple[str, ...] = ("squash", "merge", "rebase")
+MERGE_STRATEGIES: tuple[str, ...] = ("auto", "train", "pipeline")
+"""How a batch merges under "require branches to be up to date" (`lbconsole.core.strategy`)."""
+MAX_TRAIN_BUDGET_S = 21_000
+"""The longest a merge train may wait: under GitHub's 6-hour job limit, with room for the rest of the run."""
 
 REPO_PATTERN = r"(?P<owner>[A-Za-z0-9][A-Za-z0-9-]{0,38})/(?P<name>(?!\.{1,2}$)(?![^/]*\.git$)[A-Za-z0-9._-]{1,100})"
 """`owner/name` as GitHub allows it (no `.git` suffix, not `.` or `..`); matched whole."""
@@ -69,6 +73,11 @@ class MergePolicy:
     """Bots whose dependency and security PRs need no approval."""
     blocking_labels: tuple[str, ...] = ("do-not-merge", "wip", "hold", "blocked")
     """Labels that keep a PR out of any merge batch."""
+    strategy: str = "auto"
+    """Under strict protection: `train` (update, wait for CI, merge, one PR after another in one run),
+    `pipeline` (merge one, update the next so their CI runs before the next run) or `auto` (train)."""
+    train_budget_s: int = 1800
+    """The longest a merge train waits for branch updates and checks in one run (seconds)."""
 
 
 @dataclass(frozen=True, slots=True)

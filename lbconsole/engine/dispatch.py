@@ -252,4 +252,3 @@ def _say(bus: LogBus | None) -> Callable[..., None]:
             bus.emit(SOURCE, text, level)
 
     return say
-

@@ -171,6 +171,9 @@ class _Run:
         self.clock = clock
         self.writes = 0
         self.merged_any = False
+        self.train_left = float(settings.merge.train_budget_s)
+        self.train_cars = 0
+        self.cancel: threading.Event | None = None
         self.unreachable_streak = 0
         self.aborted = ""
         self.abort_code = 0
@@ -178,6 +181,7 @@ class _Run:
     # -- the batch -----------------------------------------------------------------
 
     def run(self, cancel: threading.Event | None, progress: Progress | None) -> RunReport:
+        self.cancel = cancel
         plan = self.plan
         total = len(plan.actions)
         what = "applying" if self.apply else "dry run of"
@@ -283,6 +287,19 @@ class _Run:
         return handler.apply(self, action, snap)
 
     # -- what handlers use ---------------------------------------------------------------
+
+    def wait(self, seconds: float) -> bool:
+        """Wait `seconds` (the injected sleep), or until cancelled; False when cancelled."""
+        cancel = self.cancel
+        if cancel is None:
+            self.sleep(seconds)
+            return True
+        if cancel.is_set():
+            return False
+        if self.sleep is time.sleep:  # a real wait: wake up the moment the run is cancelled
+            return not cancel.wait(seconds)
+        self.sleep(seconds)
+        return not cancel.is_set()
 
     def write(self, request: Callable[[], T]) -> T:
         """One mutating request, paced `write_interval_s` after the previous one."""

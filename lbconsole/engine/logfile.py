@@ -184,4 +184,3 @@ def _rotated(path: Path, inode: int | None, handle: TextIO) -> bool:
     except FileNotFoundError:
         return False
     return stat.st_ino != inode or stat.st_size < handle.tell()
-

@@ -71,7 +71,6 @@ _SAME_AS_BUILTIN = {
 """zizmor audits that repeat a built-in finding on the same line are dropped."""
 
 
-
 def is_workflow_file(path: str) -> bool:
     """True for files GitHub Actions reads: workflows and action definitions."""
     return bool(_WORKFLOW.match(path) or _ACTION.search(path))

@@ -20,11 +20,12 @@ import httpx
 
 from lbconsole.core.models import PullRequest, Queue, ScanState
 from lbconsole.core.orchestrator import SCAN_CONTEXT
-from lbconsole.core.ports import Comment, MergeResult, PullFile, PullSnapshot, RateLimit, WaitCallback
+from lbconsole.core.ports import Comment, CommitChecks, MergeResult, PullFile, PullSnapshot, RateLimit, WaitCallback
 from lbconsole.core.settings import MERGE_METHODS, REPO_PATTERN, GithubSettings
 from lbconsole.errors import GatewayError, UsageError
 from lbconsole.github import translate
 from lbconsole.github.actions import ActionsApi
+from lbconsole.github.checks import checks_from_rest, protection_of
 from lbconsole.github.client import GitHubClient
 from lbconsole.github.queries import OPEN_PULLS, PAGE_SIZE
 
@@ -101,6 +102,8 @@ class GitHubGateway:
             transport=transport,
         )
         self._etag: str | None = None
+        self._answers: dict[tuple[str, str], tuple[str, Any]] = {}
+        """(what, commit) -> the ETag and body of its last answer (conditional polling)."""
         self._actions: ActionsApi | None = None
 
     # -- plumbing -----------------------------------------------------------------
@@ -158,6 +161,8 @@ class GitHubGateway:
         total = 0
         remaining: int | None = None
         default_branch = "main"
+        strict: bool | None = None
+        required: tuple[str, ...] = ()
         while True:
             data = self.client.graphql(
                 OPEN_PULLS, {"owner": self.owner, "name": self.name, "first": PAGE_SIZE, "after": after}
@@ -171,6 +176,7 @@ class GitHubGateway:
             branch = repository.get("defaultBranchRef")
             if isinstance(branch, dict) and isinstance(branch.get("name"), str):
                 default_branch = branch["name"]
+                strict, required = protection_of(branch)
             connection = repository.get("pullRequests")
             if not isinstance(connection, dict):
                 raise GatewayError(f"repository {self.repo}: GraphQL answer has no pullRequests")
@@ -200,6 +206,8 @@ class GitHubGateway:
             rate_limit_remaining=remaining,
             complete=complete,
             notes=tuple(notes),
+            strict=strict,
+            required_checks=required,
         )
 
     def queue_changed(self) -> bool:
@@ -343,6 +351,36 @@ class GitHubGateway:
                 self.owner, self.name, comment_id, body=body, headers=self.client.headers()
             )
         )
+
+    def commit_checks(self, sha: str) -> CommitChecks:
+        """The check runs and statuses on `sha`: two conditional GETs (a 304 costs no rate limit).
+
+        Each answer is kept with its ETag, so a train polling a commit whose
+        checks have not moved is answered by two 304s.
+        """
+        runs = self._conditional(
+            ("runs", sha),
+            lambda h: self._rest.checks.list_for_ref(self.owner, self.name, sha, per_page=100, headers=h),
+        )
+        combined = self._conditional(
+            ("status", sha),
+            lambda h: self._rest.repos.get_combined_status_for_ref(self.owner, self.name, sha, per_page=100, headers=h),
+        )
+        return CommitChecks(sha, checks_from_rest(runs, combined))
+
+    def _conditional(self, key: tuple[str, str], send: Callable[[dict[str, str]], Any]) -> Any:
+        """GET with the ETag of the last answer for `key`; on a 304, that answer's body."""
+        cached = self._answers.get(key)
+        extra = {"If-None-Match": cached[0]} if cached else {}
+        response = self.client.call(lambda: send(self.client.headers(extra)))
+        if response.status_code == 304 and cached is not None:
+            return cached[1]
+        body = self.client.json(response)
+        if len(self._answers) >= 256:
+            self._answers.clear()
+        if etag := response.headers.get("etag"):
+            self._answers[key] = (etag, body)
+        return body
 
     def scan_state(self, sha: str) -> ScanState:
         """lbconsole's scan status on commit `sha` (combined status, first 100 contexts); NONE when absent."""

@@ -12,12 +12,11 @@ from lbconsole.core.orchestrator import SCAN_CONTEXT
 PAGE_SIZE = 100
 """Pull requests per GraphQL request (GitHub's maximum page size)."""
 
-OPEN_PULLS = (
-    """
+OPEN_PULLS = """
 query OpenPulls($owner: String!, $name: String!, $first: Int!, $after: String) {
   rateLimit { cost remaining resetAt }
   repository(owner: $owner, name: $name) {
-    defaultBranchRef { name }
+    defaultBranchRef { name branchProtectionRule { requiresStrictStatusChecks requiredStatusCheckContexts } }
     pullRequests(states: [OPEN], first: $first, after: $after, orderBy: {field: CREATED_AT, direction: ASC}) {
       totalCount
       pageInfo { hasNextPage endCursor }
@@ -63,7 +62,6 @@ query OpenPulls($owner: String!, $name: String!, $first: Int!, $after: String) {
   }
 }
 """.replace("SCAN_CONTEXT", SCAN_CONTEXT)
-)
 """One page of open pull requests with every fact the planner needs."""
 
 ALL_DOCUMENTS: dict[str, str] = {"OpenPulls": OPEN_PULLS}

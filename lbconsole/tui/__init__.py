@@ -65,4 +65,3 @@ def run_console(
     )
     result = app.run()
     return result if isinstance(result, int) else (app.return_code or 0)
-

@@ -339,6 +339,8 @@ RUN_TONES: dict[str, str] = {
     "stale": "warning",
     "skipped": "muted",
 }
+
+
 def run_state(run: RunInfo) -> Cell:
     """A run's conclusion when completed, else its status (in progress, queued...)."""
     if run.completed:

@@ -61,6 +61,11 @@ ROUTES: tuple[RouteNeed, ...] = (
         (("statuses", "read"),),
         "the security gate: the scan status of the head about to be merged",
     ),
+    RouteNeed(
+        f"GET {REPO}/commits/{{ref}}/check-runs",
+        (("checks", "read"),),
+        "the merge train: the required checks on an updated head",
+    ),
     RouteNeed(f"POST {REPO}/statuses/{{sha}}", (("statuses", "write"),), "post the security-scan commit status"),
     RouteNeed("GET /rate_limit", (), "the rate-limit budget (costs nothing)"),
     RouteNeed(f"GET {REPO}/actions/workflows", (("actions", "read"),), "find the orchestrator", job=False),

@@ -63,7 +63,9 @@ def load_workflows(directory: Path) -> dict[str, dict[str, Any]]:
     """Write the 14 bots and the orchestrator (as `workflow init` renders it) as files, and parse them back."""
     directory.mkdir(parents=True, exist_ok=True)
     for bot in BOTS:
-        (directory / bot.file).write_text(yaml.safe_dump(bot.workflow, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        (directory / bot.file).write_text(
+            yaml.safe_dump(bot.workflow, sort_keys=False, allow_unicode=True), encoding="utf-8"
+        )
     (directory / ORCHESTRATOR).write_text(render_workflow(__version__, Settings()), encoding="utf-8")
     return {path.name: yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(directory.glob("*.yml"))}
 
@@ -83,8 +85,16 @@ def records(played: Iterable[PlayedRun], names: Mapping[str, str]) -> list[RunRe
             conclusion = "success" if ok else ("cancelled" if run.cancelled else "skipped")
             end = run.start + timedelta(seconds=seconds)
             jobs.append(JobInfo(index * 10 + number, job, "completed", conclusion, steps, "", run.start, end, labels))
-        info = RunInfo(index, names.get(run.workflow, run.workflow), "completed", "success", run.event.name, "",
-                       created_at=run.created, path=f".github/workflows/{run.workflow}")
+        info = RunInfo(
+            index,
+            names.get(run.workflow, run.workflow),
+            "completed",
+            "success",
+            run.event.name,
+            "",
+            created_at=run.created,
+            path=f".github/workflows/{run.workflow}",
+        )
         out.append(RunRecord(info, tuple(jobs)))
     return out
 
@@ -107,13 +117,18 @@ def baseline_latencies(runs: Sequence[PlayedRun], activity: Activity) -> dict[st
         items.sort(key=lambda r: r.start)
 
     def first_end(workflows: Sequence[str], after: datetime, pr: int | None = None) -> datetime | None:
-        ends = [r.end for w in workflows for r in by_workflow[w] if r.start >= after and (pr is None or r.event.pr == pr)]
+        ends = [
+            r.end for w in workflows for r in by_workflow[w] if r.start >= after and (pr is None or r.event.pr == pr)
+        ]
         return min(ends, default=None)
 
     out: dict[str, list[float]] = {"merged": [], "scanned": [], "conflict notified": []}
     for pull in activity.pulls:
         if pull.ready_at:
-            candidates = [first_end(("merge-poller.yml",), pull.ready_at), first_end(("merge-on-approval.yml",), pull.ready_at, pull.number)]
+            candidates = [
+                first_end(("merge-poller.yml",), pull.ready_at),
+                first_end(("merge-on-approval.yml",), pull.ready_at, pull.number),
+            ]
             enabled = [r.end for r in by_workflow["automerge.yml"] if r.event.pr == pull.number]
             if enabled:  # auto-merge was enabled on the PR: GitHub merges it once it is ready
                 candidates.append(max(pull.ready_at, min(enabled)))
@@ -159,9 +174,27 @@ def act_decisions(event: Event, directory: Path, work: Path) -> dict[str, bool]:
     file = work / "event.json"
     file.write_text(json.dumps(_payload(event)), encoding="utf-8")
     for name in names:
-        argv = [str(ACT), name, "-n", "--json", "-W", str(directory), "-e", str(file), "-P", "ubuntu-latest=-self-hosted",
-                "-P", "ubuntu-slim=-self-hosted", "--actor", event.actor or "octocat", "--env", f"GITHUB_REPOSITORY={REPO}"]
-        proc = subprocess.run(argv, cwd=work, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL, check=False)
+        argv = [
+            str(ACT),
+            name,
+            "-n",
+            "--json",
+            "-W",
+            str(directory),
+            "-e",
+            str(file),
+            "-P",
+            "ubuntu-latest=-self-hosted",
+            "-P",
+            "ubuntu-slim=-self-hosted",
+            "--actor",
+            event.actor or "octocat",
+            "--env",
+            f"GITHUB_REPOSITORY={REPO}",
+        ]
+        proc = subprocess.run(
+            argv, cwd=work, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL, check=False
+        )
         for line in proc.stdout.splitlines():
             try:
                 entry = json.loads(line)
@@ -172,7 +205,9 @@ def act_decisions(event: Event, directory: Path, work: Path) -> dict[str, bool]:
     return ran
 
 
-def cross_check(activity: Activity, workflows: Mapping[str, dict[str, Any]], directory: Path, sample: int, rng: random.Random) -> None:
+def cross_check(
+    activity: Activity, workflows: Mapping[str, dict[str, Any]], directory: Path, sample: int, rng: random.Random
+) -> None:
     """Compare the replay's job decisions with act's on a sample of events, and print the agreements."""
     if not ACT.exists():
         print("act is not installed here: cross-check skipped")
@@ -207,23 +242,33 @@ def cross_check(activity: Activity, workflows: Mapping[str, dict[str, Any]], dir
                 if ours == (key in act_ran):
                     agreed += 1
                 else:
-                    disagreements.append(f"{event.name}/{event.action or '-'} -> {key}: replay {ours}, act {key in act_ran}")
+                    disagreements.append(
+                        f"{event.name}/{event.action or '-'} -> {key}: replay {ours}, act {key in act_ran}"
+                    )
                 if not triggered(wf, event) and key in act_ran:
                     filtered[key] += 1
-    print(f"\nCross-check against act (act -n, {len(chosen)} events sampled across {len(kinds)} kinds, every workflow with the event's trigger):")
+    print(
+        f"\nCross-check against act (act -n, {len(chosen)} events sampled across {len(kinds)} kinds, every workflow with the event's trigger):"
+    )
     print(f"  job-level decisions (event name + `if:`): {agreed} agreements out of {pairs} (event, workflow) pairs")
-    print(f"  of them the replay runs the job in {sum(runs_by_workflow.values())}, skips it by `if:` in "
-          f"{pairs - sum(runs_by_workflow.values())}; orchestrator job runs: {runs_by_workflow[ORCHESTRATOR]}")
+    print(
+        f"  of them the replay runs the job in {sum(runs_by_workflow.values())}, skips it by `if:` in "
+        f"{pairs - sum(runs_by_workflow.values())}; orchestrator job runs: {runs_by_workflow[ORCHESTRATOR]}"
+    )
     for line in disagreements[:10]:
         print(f"    differs: {line}")
     if filtered:
-        print(f"  act ran {sum(filtered.values())} of them that GitHub's activity types / branch / path filters stop "
-              "(act does not apply those filters; the replay does)")
+        print(
+            f"  act ran {sum(filtered.values())} of them that GitHub's activity types / branch / path filters stop "
+            "(act does not apply those filters; the replay does)"
+        )
 
 
 def table(rows: list[tuple[str, float, float, int | None, int | None]]) -> None:
     """The side-by-side table; the seed's figures (1,680 runs a day before, 8 after) beside the replay's."""
-    print(f"\n  {'per day / month':<26}{'legacy bots':>13}{'orchestrator':>14}{'ratio':>9}{'seed before':>13}{'seed after':>12}")
+    print(
+        f"\n  {'per day / month':<26}{'legacy bots':>13}{'orchestrator':>14}{'ratio':>9}{'seed before':>13}{'seed after':>12}"
+    )
     for label, before, after, seed_before, seed_after in rows:
         ratio = f"{before / after:,.0f}x" if after else "inf"
         seeds = "".join(f"{'-' if v is None else f'{v:,}':>{w}}" for v, w in ((seed_before, 13), (seed_after, 12)))
@@ -239,9 +284,11 @@ def main() -> int:
     rng = random.Random(args.seed)
     activity = generate(rng, START, DAYS, BUSY)
     counts = Counter((e.name, e.action) for e in activity.events)
-    print(f"Event stream: {DAYS} days from {START.date()}, seed {args.seed}: {len(activity.events):,} events, "
-          f"{len(activity.pulls):,} PRs ({sum(p.security for p in activity.pulls)} security, "
-          f"{sum(p.author == 'dependabot[bot]' for p in activity.pulls)} Dependabot)")
+    print(
+        f"Event stream: {DAYS} days from {START.date()}, seed {args.seed}: {len(activity.events):,} events, "
+        f"{len(activity.pulls):,} PRs ({sum(p.security for p in activity.pulls)} security, "
+        f"{sum(p.author == 'dependabot[bot]' for p in activity.pulls)} Dependabot)"
+    )
     for (name, action), n in sorted(counts.items(), key=lambda kv: -kv[1]):
         print(f"  {name + ('/' + action if action else ''):<32}{n / DAYS:>8.1f}/day")
 
@@ -265,27 +312,43 @@ def main() -> int:
             orch = build_report(REPO, records(played, names), settings, start=START, end=end)
             meaningful = sum(1 for r in played if any(ok for _, ok, _, _ in r.jobs) and not r.empty)
             print(f"\nReplay, orchestrator schedule {label}:")
-            table([
-                ("runs/day", base.total.runs / DAYS, orch.total.runs / DAYS, SEED_BEFORE, SEED_AFTER),
-                ("runner-starting jobs/day", base.total.runner_jobs / DAYS, orch.total.runner_jobs / DAYS, None, SEED_AFTER),
-                ("billed minutes/day", base.total.minutes / DAYS, orch.total.minutes / DAYS, None, None),
-                ("$/month (30 days)", base.total.money / DAYS * 30, orch.total.money / DAYS * 30, None, None),
-            ])
-            print(f"  orchestrator runs with a non-empty plan: {meaningful / DAYS:.1f}/day; empty: "
-                  f"{orch.waste.empty_runs.runs / DAYS:.1f}/day; jobs skipped by `if:` (billed 0): "
-                  f"{(orch.total.jobs - orch.total.runner_jobs) / DAYS:.1f}/day")
+            table(
+                [
+                    ("runs/day", base.total.runs / DAYS, orch.total.runs / DAYS, SEED_BEFORE, SEED_AFTER),
+                    (
+                        "runner-starting jobs/day",
+                        base.total.runner_jobs / DAYS,
+                        orch.total.runner_jobs / DAYS,
+                        None,
+                        SEED_AFTER,
+                    ),
+                    ("billed minutes/day", base.total.minutes / DAYS, orch.total.minutes / DAYS, None, None),
+                    ("$/month (30 days)", base.total.money / DAYS * 30, orch.total.money / DAYS * 30, None, None),
+                ]
+            )
+            print(
+                f"  orchestrator runs with a non-empty plan: {meaningful / DAYS:.1f}/day; empty: "
+                f"{orch.waste.empty_runs.runs / DAYS:.1f}/day; jobs skipped by `if:` (billed 0): "
+                f"{(orch.total.jobs - orch.total.runner_jobs) / DAYS:.1f}/day"
+            )
             old, new = baseline_latencies(legacy, activity), orchestrator_latencies(played, activity)
-            print(f"\n  {'outcome':<20}{'n (base/orch)':>15}{'base p50':>10}{'base p95':>10}{'orch p50':>10}{'orch p95':>10}{'p95 later by':>14}")
+            print(
+                f"\n  {'outcome':<20}{'n (base/orch)':>15}{'base p50':>10}{'base p95':>10}{'orch p50':>10}{'orch p95':>10}{'p95 later by':>14}"
+            )
             worst = 0.0
             for outcome in old:
                 a, b = old[outcome], new[outcome]
                 delta = percentile(b, 0.95) - percentile(a, 0.95)
                 worst = max(worst, delta)
-                print(f"  {outcome:<20}{f'{len(a)}/{len(b)}':>15}{percentile(a, .5):>9.1f}m{percentile(a, .95):>9.1f}m"
-                      f"{percentile(b, .5):>9.1f}m{percentile(b, .95):>9.1f}m{delta:>13.1f}m")
+                print(
+                    f"  {outcome:<20}{f'{len(a)}/{len(b)}':>15}{percentile(a, 0.5):>9.1f}m{percentile(a, 0.95):>9.1f}m"
+                    f"{percentile(b, 0.5):>9.1f}m{percentile(b, 0.95):>9.1f}m{delta:>13.1f}m"
+                )
             share = orch.total.minutes / base.total.minutes * 100
             print("\n  goals:")
-            print(f"    runner jobs/day <= 8:            {orch.total.runner_jobs / DAYS:7.1f}  {'met' if orch.total.runner_jobs / DAYS <= 8 else 'NOT met'}")
+            print(
+                f"    runner jobs/day <= 8:            {orch.total.runner_jobs / DAYS:7.1f}  {'met' if orch.total.runner_jobs / DAYS <= 8 else 'NOT met'}"
+            )
             print(f"    billed minutes <= 1% of baseline: {share:6.2f}%  {'met' if share <= 1 else 'NOT met'}")
             print(f"    p95 later by <= 60 min:           {worst:6.1f}m  {'met' if worst <= 60 else 'NOT met'}")
         if not args.no_act:

@@ -28,7 +28,9 @@ BASELINE: dict[str, re.Pattern[str]] = {
     "github-token": re.compile(r"\bgh[pousr]_[A-Za-z0-9]{20,}"),
     "github-pat": re.compile(r"\bgithub_pat_[A-Za-z0-9_]{20,}"),
     "installation-token": re.compile(r"\bv1\.[0-9a-f]{40}\b"),
-    "authorization": re.compile(r"(?i)(\bauthorization[\"']?\s*[:=]\s*[\"']?(?:(?:bearer|token|basic)\s+)?)[^\s\"',;]+"),
+    "authorization": re.compile(
+        r"(?i)(\bauthorization[\"']?\s*[:=]\s*[\"']?(?:(?:bearer|token|basic)\s+)?)[^\s\"',;]+"
+    ),
     "bearer": re.compile(r"(?i)(\bbearer\s+)[A-Za-z0-9._~+/=-]{8,}"),
     "token-scheme": re.compile(r"(?i)(\btoken\s+)[A-Za-z0-9_]{20,}"),
     "url-credentials": re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/\s:@]+:)[^@\s/]+(@)", re.IGNORECASE),

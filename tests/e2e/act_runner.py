@@ -170,7 +170,15 @@ class ActRepo:
         env["XDG_STATE_HOME"] = str(self.base / "state")
         log = self.base / f"{event}.log"
         with log.open("w", encoding="utf-8") as out:
-            proc = subprocess.run(argv, cwd=self.repo, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, timeout=timeout)
+            proc = subprocess.run(
+                argv,
+                cwd=self.repo,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                timeout=timeout,
+            )
         events = []
         for line in log.read_text(encoding="utf-8").splitlines():
             try:

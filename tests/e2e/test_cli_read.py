@@ -70,8 +70,10 @@ def test_unknown_mode_is_a_usage_error(capsys):
     code, out, err = _run(capsys, "--demo", "plan", "--mode", "yolo")
     assert code == 2
     assert out == ""
-    assert err.strip() == ("lbconsole: error: unknown mode 'yolo': choose one of auto, security-only, "
-                           "merge-only, conflict-resolution, full-audit")
+    assert err.strip() == (
+        "lbconsole: error: unknown mode 'yolo': choose one of auto, security-only, "
+        "merge-only, conflict-resolution, full-audit"
+    )
     assert "Traceback" not in err
 
 
@@ -160,8 +162,12 @@ def test_a_short_rate_limit_is_waited_out_with_a_visible_countdown(capsys, monke
     for left in (12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0):
         countdown(left, "rate limited")
     err = capsys.readouterr().err.splitlines()
-    assert err == ["lbconsole: rate limited: waiting 12s", "lbconsole: rate limited: waiting 7s",
-                   "lbconsole: rate limited: waiting 2s", "lbconsole: rate limited: resuming"]
+    assert err == [
+        "lbconsole: rate limited: waiting 12s",
+        "lbconsole: rate limited: waiting 7s",
+        "lbconsole: rate limited: waiting 2s",
+        "lbconsole: rate limited: resuming",
+    ]
 
     from lbconsole.cli import context
 
@@ -245,9 +251,7 @@ def test_a_limit_out_of_range_is_refused_in_the_config_s_words(capsys, flag):
 
 def _lbconsole(*argv: str, stdout) -> subprocess.Popen[bytes]:
     """The real console script's code (`python -m lbconsole`), in a process of its own."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "lbconsole", *argv], stdout=stdout, stderr=subprocess.PIPE, cwd=ROOT
-    )
+    return subprocess.Popen([sys.executable, "-m", "lbconsole", *argv], stdout=stdout, stderr=subprocess.PIPE, cwd=ROOT)
 
 
 def test_a_stdout_closed_after_the_first_line_ends_quietly_with_0():

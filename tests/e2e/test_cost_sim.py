@@ -43,7 +43,9 @@ def test_the_created_filter_lists_the_runs_of_a_range(sim: SimHandle) -> None:
     listed: set[int] = set()
     page = 1
     while True:
-        answer = httpx.get(f"{sim.url}/repos/acme/rocket/actions/runs", params={"created": day, "per_page": 100, "page": page})
+        answer = httpx.get(
+            f"{sim.url}/repos/acme/rocket/actions/runs", params={"created": day, "per_page": 100, "page": page}
+        )
         assert answer.status_code == 200
         body = answer.json()
         assert body["total_count"] == len(expected)
@@ -84,7 +86,9 @@ def test_a_second_call_reads_only_new_runs_from_github(sim: SimHandle, tmp_path:
     assert third.cached == len(second.records)
     assert third.requests == 0
     report = build_report("acme/rocket", third.records, CostSettings(), start=start, end=now)
-    fresh = build_report("acme/rocket", read_history(gateway.actions(), start, now).records, CostSettings(), start=start, end=now)
+    fresh = build_report(
+        "acme/rocket", read_history(gateway.actions(), start, now).records, CostSettings(), start=start, end=now
+    )
     assert report.total == fresh.total
     assert report.total.minutes > 0
 
@@ -128,7 +132,9 @@ def test_past_the_request_budget_runs_are_estimated_and_read_by_the_next_call(si
     assert len(estimated) == len(first.records) - 300
     assert {r.run.path for r in read} == {r.run.path for r in first.records}  # every workflow gets its share
     report = build_report("acme/rocket", first.records, CostSettings(), start=start, end=now)
-    full = build_report("acme/rocket", read_history(gateway.actions(), start, now).records, CostSettings(), start=start, end=now)
+    full = build_report(
+        "acme/rocket", read_history(gateway.actions(), start, now).records, CostSettings(), start=start, end=now
+    )
     assert report.total.estimated == len(estimated)
     assert report.total.runs == full.total.runs
     assert abs(report.total.minutes - full.total.minutes) <= 0.15 * full.total.minutes  # the medians stand in well

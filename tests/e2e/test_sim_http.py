@@ -210,9 +210,9 @@ def test_graphql_scan_status_context(sim: SimHandle, gh: GitHub) -> None:
     node = next(x for x in data["repository"]["pullRequests"]["nodes"] if x["number"] == n)
     commit = node["commits"]["nodes"][0]["commit"]
     assert commit["status"]["context"] == {"state": "SUCCESS"}
-    assert {"__typename": "StatusContext", "context": SCAN_CONTEXT, "state": "SUCCESS"} in commit[
-        "statusCheckRollup"
-    ]["contexts"]["nodes"]
+    assert {"__typename": "StatusContext", "context": SCAN_CONTEXT, "state": "SUCCESS"} in commit["statusCheckRollup"][
+        "contexts"
+    ]["nodes"]
 
 
 def test_graphql_errors_in_githubs_shape(admin: httpx.Client) -> None:

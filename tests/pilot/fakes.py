@@ -12,7 +12,16 @@ from typing import Any
 
 from lbconsole.core.models import MergeState, PullRequest, Queue, ScanState
 from lbconsole.core.orchestrator import SCAN_CONTEXT
-from lbconsole.core.ports import Comment, MergeResult, PullFile, PullSnapshot, RateLimit, RunInfo
+from lbconsole.core.ports import (
+    CheckResult,
+    Comment,
+    CommitChecks,
+    MergeResult,
+    PullFile,
+    PullSnapshot,
+    RateLimit,
+    RunInfo,
+)
 from lbconsole.errors import GatewayError, LbError, Unreachable
 from tests.demo_queue import NOW, REPO, demo_pulls
 
@@ -180,6 +189,9 @@ class FakeGateway:
         self.calls.append(("set_commit_status", (sha[:7], state)))
         if context == SCAN_CONTEXT:
             self.scan_states[sha] = ScanState(state.upper())
+
+    def commit_checks(self, sha: str) -> CommitChecks:
+        return CommitChecks(sha, (CheckResult("ci/test", "success"),))
 
     def scan_state(self, sha: str) -> ScanState:
         if sha in self.scan_states:

@@ -14,7 +14,7 @@ from typing import Any
 
 from lbconsole.core.models import MergeState, Queue, ScanState
 from lbconsole.core.orchestrator import SCAN_CONTEXT
-from lbconsole.core.ports import Comment, MergeResult, PullFile, PullSnapshot, RateLimit
+from lbconsole.core.ports import CheckResult, Comment, CommitChecks, MergeResult, PullFile, PullSnapshot, RateLimit
 from lbconsole.errors import GatewayError
 
 WRITES = frozenset({"merge", "update_branch", "add_labels", "create_comment", "update_comment", "set_commit_status"})
@@ -50,6 +50,8 @@ class FakeGateway:
         self.passed_scans: set[str] = {p.head_sha for p in pulls} if scanned else set()
         """Heads whose built-in scan passed before the run (`scanned=False`: none)."""
         self.contents: dict[tuple[str, str], bytes] = {}
+        self.checks: dict[str, list[str]] = {}
+        """Per head: the states `ci/test` reads on successive polls (the last one stays); default success."""
         self.after_merge: Callable[[FakeGateway, int], None] | None = None
         """Called after each successful merge (e.g. to make another PR conflicting)."""
         self._comment_id = 1000
@@ -172,6 +174,12 @@ class FakeGateway:
     def set_commit_status(self, sha: str, context: str, state: str, description: str) -> None:
         self._enter("set_commit_status", sha, sha, context, state, description)
         self.statuses.append((sha, context, state, description))
+
+    def commit_checks(self, sha: str) -> CommitChecks:
+        self._enter("commit_checks", sha, sha)
+        states = self.checks.get(sha, ["success"])
+        state = states.pop(0) if len(states) > 1 else states[0]
+        return CommitChecks(sha, (CheckResult("ci/test", state),) if state != "none" else ())
 
     def scan_state(self, sha: str) -> ScanState:
         self._enter("scan_state", sha, sha)

@@ -50,10 +50,14 @@ def test_new_settings_or_a_new_queue_are_analysed_again():
     queue, settings = demo_queue(), fake_settings()
     first = refresh.compute(queue, mode="auto", settings=settings, clock=frozen_clock, fetched=True)
     other_settings = replace(settings, limits=replace(settings.limits, merge=1))
-    replanned = refresh.compute(queue, mode="auto", settings=other_settings, clock=frozen_clock, fetched=False, last=first)
+    replanned = refresh.compute(
+        queue, mode="auto", settings=other_settings, clock=frozen_clock, fetched=False, last=first
+    )
     assert replanned.analyses is not first.analyses
     assert len([a for a in replanned.plan.actions if a.kind == "merge"]) == 1
-    refetched = refresh.compute(demo_queue(), mode="auto", settings=settings, clock=frozen_clock, fetched=True, last=first)
+    refetched = refresh.compute(
+        demo_queue(), mode="auto", settings=settings, clock=frozen_clock, fetched=True, last=first
+    )
     assert refetched.analyses is not first.analyses
 
 

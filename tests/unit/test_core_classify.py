@@ -17,7 +17,11 @@ from tests.factories import ready_pr
         ({"title": "fix: crash on empty config"}, "bugfix", 'title prefix "fix:"'),
         ({"title": "fix(api): retry"}, "bugfix", 'title prefix "fix("'),
         ({"title": "Handle nulls", "head_ref": "hotfix/nulls"}, "bugfix", 'branch prefix "hotfix/"'),
-        ({"title": "Bump lodash from 4.17.20 to 4.17.21"}, "dependencies", 'title "Bump lodash from 4.17.20 to 4.17.21"'),
+        (
+            {"title": "Bump lodash from 4.17.20 to 4.17.21"},
+            "dependencies",
+            'title "Bump lodash from 4.17.20 to 4.17.21"',
+        ),
         ({"title": "chore(deps): update x", "head_ref": "x"}, "dependencies", 'title prefix "chore(deps)"'),
         ({"author": "renovate[bot]", "title": "Update y", "head_ref": "y"}, "dependencies", "author renovate[bot]"),
         ({"title": "feat(ui): dark mode"}, "feature", 'title prefix "feat("'),

@@ -44,8 +44,11 @@ def test_merge_only_takes_ready_prs_by_priority_up_to_the_limit():
     assert all(a.kind == "merge" and a.head_sha == f"{a.pr:040x}" for a in p.actions)
     assert p.actions[0].reason == "ready: approved, checks passing, clean"
     by_pr = {s.pr: s.reasons for s in p.skipped}
-    assert by_pr == {5: ("limit: merge batch full (5)",), 6: ("limit: merge batch full (5)",),
-                     8: ("limit: merge batch full (5)",)}
+    assert by_pr == {
+        5: ("limit: merge batch full (5)",),
+        6: ("limit: merge batch full (5)",),
+        8: ("limit: merge batch full (5)",),
+    }
     accounted_once(p, q)
 
 
@@ -60,19 +63,24 @@ def test_priority_orders_by_category_age_and_labels_then_number():
 
 
 def test_skipped_prs_carry_every_reason():
-    pr = ready_pr(9, draft=True, checks=ChecksState.FAILURE, failing_checks=("ci/test",),
-                  review_decision=ReviewDecision.CHANGES_REQUESTED)
+    pr = ready_pr(
+        9,
+        draft=True,
+        checks=ChecksState.FAILURE,
+        failing_checks=("ci/test",),
+        review_decision=ReviewDecision.CHANGES_REQUESTED,
+    )
     p = plan(queue(pr), "merge-only", SETTINGS, NOW)
     assert p.actions == ()
     assert p.skipped[0].reasons == ("draft", "checks failing: ci/test", "review: changes requested")
 
 
 def test_conflict_resolution_updates_behind_and_notifies_conflicts_within_one_limit():
-    q = queue(behind(1), behind(2), conflicting(3), conflicting(4), ready_pr(5),
-              conflicting(6, labels=("needs-rebase",)))
+    q = queue(
+        behind(1), behind(2), conflicting(3), conflicting(4), ready_pr(5), conflicting(6, labels=("needs-rebase",))
+    )
     p = plan(q, "conflict-resolution", SETTINGS, NOW)
-    assert [(a.kind, a.pr) for a in p.actions] == [
-        ("update_branch", 1), ("update_branch", 2), ("notify_conflict", 3)]
+    assert [(a.kind, a.pr) for a in p.actions] == [("update_branch", 1), ("update_branch", 2), ("notify_conflict", 3)]
     assert p.actions[2].label == "needs-rebase"
     reasons = {s.pr: s.reasons for s in p.skipped}
     assert reasons[4] == ("limit: conflict batch full (3)",)
@@ -87,7 +95,9 @@ def test_security_only_without_security_prs_is_empty_and_says_why():
     assert p.empty
     assert p.notes == ("no open security PR: nothing to scan",)
     assert {s.pr: s.reasons for s in p.skipped} == {
-        1: ("not a security PR (category feature)",), 2: ("not a security PR (category feature)",)}
+        1: ("not a security PR (category feature)",),
+        2: ("not a security PR (category feature)",),
+    }
 
 
 def test_security_only_scans_and_labels_missing_security_label():
@@ -97,7 +107,10 @@ def test_security_only_scans_and_labels_missing_security_label():
     q = queue(cve, labelled, scanned, ready_pr(4))
     p = plan(q, "security-only", SETTINGS, NOW)
     assert [(a.kind, a.pr, a.label) for a in p.actions] == [
-        ("security_scan", 1, ""), ("security_scan", 2, ""), ("label", 1, "security")]
+        ("security_scan", 1, ""),
+        ("security_scan", 2, ""),
+        ("label", 1, "security"),
+    ]
     reasons = {s.pr: s.reasons for s in p.skipped}
     assert reasons[3] == ("security scan: scanned at this head (0000000), passed",)
     assert reasons[4] == ("not a security PR (category feature)",)
@@ -114,8 +127,15 @@ def test_auto_is_the_union_scans_before_merging_and_lists_batch_by_batch():
     q = queue(ready_pr(1), behind(2), conflicting(3), security(4), security(5, security_scanned=True))
     p = plan(q, "auto", SETTINGS, NOW)
     kinds = [(a.kind, a.pr) for a in p.actions]
-    assert kinds == [("security_scan", 4), ("security_scan", 1), ("merge", 4), ("merge", 5), ("merge", 1),
-                     ("update_branch", 2), ("notify_conflict", 3)]
+    assert kinds == [
+        ("security_scan", 4),
+        ("security_scan", 1),
+        ("merge", 4),
+        ("merge", 5),
+        ("merge", 1),
+        ("update_branch", 2),
+        ("notify_conflict", 3),
+    ]
     accounted_once(p, q)
 
 
@@ -130,8 +150,7 @@ def test_auto_with_nothing_to_do_is_empty():
 def test_full_audit_adds_category_and_stale_labels_and_a_report():
     fresh = ready_pr(1, labels=("enhancement",), checks=ChecksState.PENDING)
     unlabelled = ready_pr(2, checks=ChecksState.PENDING)
-    stale = ready_pr(3, labels=("enhancement",), checks=ChecksState.PENDING,
-                     updated_at=NOW - timedelta(days=45))
+    stale = ready_pr(3, labels=("enhancement",), checks=ChecksState.PENDING, updated_at=NOW - timedelta(days=45))
     q = queue(fresh, unlabelled, stale)
     p = plan(q, "full-audit", SETTINGS, NOW)
     labels = [(a.pr, a.label) for a in p.actions if a.kind == "label"]
@@ -148,8 +167,7 @@ def test_label_limit_binds():
     q = queue(ready_pr(1, checks=ChecksState.PENDING), ready_pr(2, checks=ChecksState.PENDING))
     p = plan(q, "full-audit", settings, NOW)
     assert [(a.pr, a.label) for a in p.actions if a.kind == "label"] == [(1, "enhancement")]
-    assert "limit: label batch full (1), not labelled 'enhancement'" in dict(
-        (s.pr, s.reasons) for s in p.skipped)[2]
+    assert "limit: label batch full (1), not labelled 'enhancement'" in dict((s.pr, s.reasons) for s in p.skipped)[2]
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -176,10 +194,28 @@ def test_unknown_mode_is_refused():
     [
         ({"schema": "other/1"}, "unsupported plan schema"),
         ({"schema": "lbconsole.plan/1", "repo": "a/b"}, "mode: is missing"),  # every field is named now
-        ({"schema": "lbconsole.plan/1", "repo": "a/b", "mode": "auto", "generated_at": "2026-11-23T12:00:00Z",
-          "limits": {"merge": 5}, "actions": [{"kind": "merge", "pr": 1}]}, "actions\\[0\\].head_sha: is missing"),
-        ({"schema": "lbconsole.plan/1", "repo": "a/b", "mode": "auto", "generated_at": "2026-11-23T12:00:00Z",
-          "limits": {}, "actions": [{"kind": "explode"}]}, "unknown action kind"),
+        (
+            {
+                "schema": "lbconsole.plan/1",
+                "repo": "a/b",
+                "mode": "auto",
+                "generated_at": "2026-11-23T12:00:00Z",
+                "limits": {"merge": 5},
+                "actions": [{"kind": "merge", "pr": 1}],
+            },
+            "actions\\[0\\].head_sha: is missing",
+        ),
+        (
+            {
+                "schema": "lbconsole.plan/1",
+                "repo": "a/b",
+                "mode": "auto",
+                "generated_at": "2026-11-23T12:00:00Z",
+                "limits": {},
+                "actions": [{"kind": "explode"}],
+            },
+            "unknown action kind",
+        ),
     ],
 )
 def test_bad_plan_files_are_reported(data, message):

@@ -36,7 +36,9 @@ def test_an_unscanned_ready_pr_is_scanned_then_merged_in_the_same_run(mode):
     assert scan.reason == GATE_SCAN_REASON
     assert scan.category == "docs"  # not a security PR: the executor runs no security.commands for it
     assert scan.head_sha == merge.head_sha == docs.head_sha
-    assert merge.reason == "ready: approved, checks passing, clean; merges only if the built-in scan of this head passes"
+    assert (
+        merge.reason == "ready: approved, checks passing, clean; merges only if the built-in scan of this head passes"
+    )
 
 
 @pytest.mark.parametrize("mode", MERGING_MODES)
@@ -79,7 +81,9 @@ def test_gate_scans_count_against_the_scan_limit_in_priority_order():
     low = ready_pr(2)
     p = plan(queue(low, high), "merge-only", settings, NOW)
     assert kinds(p) == [("security_scan", 1), ("merge", 1)]
-    assert reasons(p)[2] == ("ready, but the merge waits for the built-in scan of this head (limit: scan batch full (1))",)
+    assert reasons(p)[2] == (
+        "ready, but the merge waits for the built-in scan of this head (limit: scan batch full (1))",
+    )
 
 
 def test_the_scan_limit_is_shared_by_security_prs_and_gate_scans_in_priority_order():
@@ -88,7 +92,9 @@ def test_the_scan_limit_is_shared_by_security_prs_and_gate_scans_in_priority_ord
     feat = ready_pr(2)
     p = plan(queue(feat, sec), "auto", settings, NOW)
     assert kinds(p) == [("security_scan", 1)]  # the security PR has the higher priority
-    assert reasons(p)[2] == ("ready, but the merge waits for the built-in scan of this head (limit: scan batch full (1))",)
+    assert reasons(p)[2] == (
+        "ready, but the merge waits for the built-in scan of this head (limit: scan batch full (1))",
+    )
 
 
 def test_a_full_merge_batch_plans_no_gate_scan():
@@ -99,7 +105,9 @@ def test_a_full_merge_batch_plans_no_gate_scan():
 
 
 def test_security_only_plans_no_gate_scans():
-    p = plan(queue(ready_pr(1), ready_pr(2, labels=("security",), scan=ScanState.SUCCESS)), "security-only", SETTINGS, NOW)
+    p = plan(
+        queue(ready_pr(1), ready_pr(2, labels=("security",), scan=ScanState.SUCCESS)), "security-only", SETTINGS, NOW
+    )
     assert p.empty
     assert reasons(p) == {
         1: ("not a security PR (category feature)",),
@@ -158,8 +166,10 @@ def test_unknown_mergeability_is_pending_never_conflicting(mode):
 
 
 def test_security_only_with_every_scan_current_says_so_per_pr():
-    q = queue(ready_pr(1, labels=("security",), scan=ScanState.SUCCESS),
-              ready_pr(2, labels=("security",), scan=ScanState.FAILURE))
+    q = queue(
+        ready_pr(1, labels=("security",), scan=ScanState.SUCCESS),
+        ready_pr(2, labels=("security",), scan=ScanState.FAILURE),
+    )
     p = plan(q, "security-only", SETTINGS, NOW)
     assert p.empty
     assert p.notes == ("nothing to do",)
@@ -170,8 +180,9 @@ def test_security_only_with_every_scan_current_says_so_per_pr():
 
 
 def test_the_conflict_batch_is_listed_in_priority_order_not_by_kind():
-    conflict_fix = ready_pr(1, title="fix: x", head_ref="x", mergeable=Mergeable.CONFLICTING,
-                            merge_state=MergeState.DIRTY)
+    conflict_fix = ready_pr(
+        1, title="fix: x", head_ref="x", mergeable=Mergeable.CONFLICTING, merge_state=MergeState.DIRTY
+    )
     behind_feat = ready_pr(2, merge_state=MergeState.BEHIND)
     p = plan(queue(behind_feat, conflict_fix), "conflict-resolution", SETTINGS, NOW)
     assert kinds(p) == [("notify_conflict", 1), ("update_branch", 2)]
@@ -210,7 +221,10 @@ def test_the_demo_with_the_base_advanced_plans_no_action_that_another_makes_stal
         (ScanState.SUCCESS, None),
         (ScanState.FAILURE, "held: the built-in scan found something to review at this head (abcdef0)"),
         (ScanState.PENDING, "held: the built-in scan of this head (abcdef0) has not finished"),
-        (ScanState.ERROR, "held: the built-in scan of this head (abcdef0) could not run; it is scanned again next time"),
+        (
+            ScanState.ERROR,
+            "held: the built-in scan of this head (abcdef0) could not run; it is scanned again next time",
+        ),
         (ScanState.NONE, "held: this head (abcdef0) has no built-in scan yet"),
     ],
 )

@@ -20,11 +20,23 @@ def test_ready_pr_says_why():
     [
         ({"draft": True}, "draft", "draft"),
         ({"labels": ("WIP",)}, "blocked", 'blocking label "wip"'),
-        ({"mergeable": Mergeable.CONFLICTING, "merge_state": MergeState.DIRTY}, "conflict", "merge conflict with the base branch"),
-        ({"checks": ChecksState.FAILURE, "failing_checks": ("ci/test", "lint")}, "checks failing", "checks failing: ci/test, lint"),
+        (
+            {"mergeable": Mergeable.CONFLICTING, "merge_state": MergeState.DIRTY},
+            "conflict",
+            "merge conflict with the base branch",
+        ),
+        (
+            {"checks": ChecksState.FAILURE, "failing_checks": ("ci/test", "lint")},
+            "checks failing",
+            "checks failing: ci/test, lint",
+        ),
         ({"review_decision": ReviewDecision.CHANGES_REQUESTED}, "changes requested", "review: changes requested"),
         ({"merge_state": MergeState.BEHIND}, "behind", "behind the base branch"),
-        ({"mergeable": Mergeable.UNKNOWN, "merge_state": MergeState.UNKNOWN}, "pending", "mergeability unknown (GitHub is computing it)"),
+        (
+            {"mergeable": Mergeable.UNKNOWN, "merge_state": MergeState.UNKNOWN},
+            "pending",
+            "mergeability unknown (GitHub is computing it)",
+        ),
         ({"checks": ChecksState.PENDING}, "pending", "checks pending"),
         ({"checks": ChecksState.NONE}, "blocked", "no checks reported"),
         ({"merge_state": MergeState.UNSTABLE}, "blocked", "merge state unstable (non-required checks failing)"),
@@ -47,8 +59,13 @@ def test_unknown_mergeability_is_never_mergeable_nor_conflicting():
 
 
 def test_every_unmet_condition_is_listed():
-    pr = ready_pr(1, draft=True, checks=ChecksState.FAILURE, failing_checks=("ci/test",),
-                  review_decision=ReviewDecision.CHANGES_REQUESTED)
+    pr = ready_pr(
+        1,
+        draft=True,
+        checks=ChecksState.FAILURE,
+        failing_checks=("ci/test",),
+        review_decision=ReviewDecision.CHANGES_REQUESTED,
+    )
     r = assess(pr, "feature", POLICY)
     assert r.reasons == ("draft", "checks failing: ci/test", "review: changes requested")
 

@@ -17,25 +17,50 @@ T0 = datetime(2026, 11, 1, tzinfo=UTC)
 RATES = CostSettings().rate_table()
 
 
-def job(seconds: float | None, *, labels: tuple[str, ...] = ("ubuntu-latest",), conclusion: str = "success",
-        steps: tuple[StepInfo, ...] = (), at: datetime = T0) -> JobInfo:
+def job(
+    seconds: float | None,
+    *,
+    labels: tuple[str, ...] = ("ubuntu-latest",),
+    conclusion: str = "success",
+    steps: tuple[StepInfo, ...] = (),
+    at: datetime = T0,
+) -> JobInfo:
     end = None if seconds is None else at + timedelta(seconds=seconds)
     return JobInfo(1, "job", "completed", conclusion, steps, "", at, end, labels)
 
 
-def run(rid: int, at: datetime, jobs: tuple[JobInfo, ...], *, path: str = ".github/workflows/ci.yml",
-        name: str = "CI", event: str = "push") -> RunRecord:
-    info = RunInfo(rid, name, "completed", "success", event, f"https://github.com/a/b/actions/runs/{rid}",
-                   created_at=at, path=path)
+def run(
+    rid: int,
+    at: datetime,
+    jobs: tuple[JobInfo, ...],
+    *,
+    path: str = ".github/workflows/ci.yml",
+    name: str = "CI",
+    event: str = "push",
+) -> RunRecord:
+    info = RunInfo(
+        rid, name, "completed", "success", event, f"https://github.com/a/b/actions/runs/{rid}", created_at=at, path=path
+    )
     return RunRecord(info, jobs)
 
 
 @pytest.mark.parametrize(
     ("seconds", "conclusion", "minutes"),
-    [(0.5, "success", 1), (59, "success", 1), (60, "success", 1), (61, "success", 2), (3599, "failure", 60),
-     (0, "skipped", 0), (30, "skipped", 0), (0, "cancelled", 0), (90, "cancelled", 2)],
+    [
+        (0.5, "success", 1),
+        (59, "success", 1),
+        (60, "success", 1),
+        (61, "success", 2),
+        (3599, "failure", 60),
+        (0, "skipped", 0),
+        (30, "skipped", 0),
+        (0, "cancelled", 0),
+        (90, "cancelled", 2),
+    ],
 )
-def test_each_job_is_rounded_up_to_the_minute_and_skipped_jobs_bill_nothing(seconds: float, conclusion: str, minutes: int) -> None:
+def test_each_job_is_rounded_up_to_the_minute_and_skipped_jobs_bill_nothing(
+    seconds: float, conclusion: str, minutes: int
+) -> None:
     assert billed_minutes(job(seconds, conclusion=conclusion)) == minutes
 
 
@@ -46,9 +71,15 @@ def test_a_job_that_never_started_bills_nothing() -> None:
 
 @pytest.mark.parametrize(
     ("labels", "rate", "key"),
-    [(("ubuntu-latest",), 0.006, "ubuntu-latest"), (("ubuntu-slim",), 0.002, "ubuntu-slim"),
-     (("ubuntu-24.04",), 0.006, "linux"), (("windows-2025",), 0.010, "windows"), (("macos-15",), 0.062, "macos"),
-     (("self-hosted", "linux"), 0.0, "self-hosted"), (("gpu-big",), 0.006, "linux")],
+    [
+        (("ubuntu-latest",), 0.006, "ubuntu-latest"),
+        (("ubuntu-slim",), 0.002, "ubuntu-slim"),
+        (("ubuntu-24.04",), 0.006, "linux"),
+        (("windows-2025",), 0.010, "windows"),
+        (("macos-15",), 0.062, "macos"),
+        (("self-hosted", "linux"), 0.0, "self-hosted"),
+        (("gpu-big",), 0.006, "linux"),
+    ],
 )
 def test_rates_come_from_the_label_then_its_family(labels: tuple[str, ...], rate: float, key: str) -> None:
     assert rate_for(labels, RATES) == (rate, key)
@@ -66,9 +97,13 @@ def test_configured_rates_override_the_defaults() -> None:
 
 @pytest.mark.parametrize(
     ("table", "message"),
-    [({"rates": {"ubuntu-latest": -1}}, "between 0 and 10"), ({"rates": "cheap"}, "must be a table"),
-     ({"included_minutes": -5}, "integer between 0"), ({"public": "yes"}, "true or false"),
-     ({"rate": {}}, "did you mean 'cost.rates'")],
+    [
+        ({"rates": {"ubuntu-latest": -1}}, "between 0 and 10"),
+        ({"rates": "cheap"}, "must be a table"),
+        ({"included_minutes": -5}, "integer between 0"),
+        ({"public": "yes"}, "true or false"),
+        ({"rate": {}}, "did you mean 'cost.rates'"),
+    ],
 )
 def test_bad_cost_settings_are_problems_with_a_hint(table: dict[str, object], message: str) -> None:
     _, problems = validate({"cost": table})
@@ -84,13 +119,49 @@ def _history() -> list[RunRecord]:
     for day in range(4):  # four days of a bot every 6 hours: 8 s jobs, each billed a minute
         for hour in (0, 6, 12, 18):
             at = T0 + timedelta(days=day, hours=hour)
-            records.append(run(len(records) + 1, at, (job(8, at=at),), name="Poller", path=".github/workflows/poll.yml", event="schedule"))
+            records.append(
+                run(
+                    len(records) + 1,
+                    at,
+                    (job(8, at=at),),
+                    name="Poller",
+                    path=".github/workflows/poll.yml",
+                    event="schedule",
+                )
+            )
     for day in (4, 5):  # then the orchestrator: one empty run and one that merges, on ubuntu-slim
         at = T0 + timedelta(days=day, hours=1)
         orchestrator = ".github/workflows/lambda-bot.yml"
-        records.append(run(100 + day, at, (job(70, labels=("ubuntu-slim",), steps=empty_steps, at=at),), name="ΛBot", path=orchestrator, event="schedule"))
-        records.append(run(200 + day, at + timedelta(hours=2), (job(150, labels=("ubuntu-slim",), steps=full_steps, at=at),), name="ΛBot", path=orchestrator, event="schedule"))
-        records.append(run(300 + day, at, (job(None, conclusion="skipped", at=at),), name="ΛBot", path=orchestrator, event="pull_request"))
+        records.append(
+            run(
+                100 + day,
+                at,
+                (job(70, labels=("ubuntu-slim",), steps=empty_steps, at=at),),
+                name="ΛBot",
+                path=orchestrator,
+                event="schedule",
+            )
+        )
+        records.append(
+            run(
+                200 + day,
+                at + timedelta(hours=2),
+                (job(150, labels=("ubuntu-slim",), steps=full_steps, at=at),),
+                name="ΛBot",
+                path=orchestrator,
+                event="schedule",
+            )
+        )
+        records.append(
+            run(
+                300 + day,
+                at,
+                (job(None, conclusion="skipped", at=at),),
+                name="ΛBot",
+                path=orchestrator,
+                event="pull_request",
+            )
+        )
     records.append(run(999, T0 - timedelta(days=1), (job(600),)))  # outside the window
     return records
 
@@ -147,10 +218,14 @@ def test_text_and_json_state_the_rule_the_rates_and_the_requests() -> None:
 
 def test_runs_whose_jobs_were_not_read_are_priced_like_their_workflows_median_run() -> None:
     at = T0 + timedelta(hours=1)
-    read = [run(i, at + timedelta(minutes=i), (job(seconds, at=at),), name="Scan", path=".github/workflows/scan.yml")
-            for i, seconds in enumerate((30, 130, 250), start=1)]  # 1, 3 and 5 minutes: the median is 3
+    read = [
+        run(i, at + timedelta(minutes=i), (job(seconds, at=at),), name="Scan", path=".github/workflows/scan.yml")
+        for i, seconds in enumerate((30, 130, 250), start=1)
+    ]  # 1, 3 and 5 minutes: the median is 3
     unread = [RunRecord(run(10 + i, at + timedelta(hours=i), ()).run, (), estimated=True) for i in range(4)]
-    unread = [RunRecord(replace(r.run, name="Scan", path=".github/workflows/scan.yml"), (), estimated=True) for r in unread]
+    unread = [
+        RunRecord(replace(r.run, name="Scan", path=".github/workflows/scan.yml"), (), estimated=True) for r in unread
+    ]
     report = build_report("a/b", [*read, *unread], CostSettings(), start=T0, end=T0 + timedelta(days=1))
     assert report.total.runs == 7
     assert report.total.estimated == 4

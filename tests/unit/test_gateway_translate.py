@@ -263,11 +263,14 @@ def test_rest_shapes() -> None:
 
 
 def test_the_scan_state_from_a_combined_status_takes_the_latest_of_the_context() -> None:
-    body = {"state": "failure", "statuses": [
-        {"id": 3, "context": "ci/test", "state": "failure"},
-        {"id": 7, "context": "lbconsole/security-scan", "state": "success"},
-        {"id": 5, "context": "lbconsole/security-scan", "state": "failure"},
-    ]}
+    body = {
+        "state": "failure",
+        "statuses": [
+            {"id": 3, "context": "ci/test", "state": "failure"},
+            {"id": 7, "context": "lbconsole/security-scan", "state": "success"},
+            {"id": 5, "context": "lbconsole/security-scan", "state": "failure"},
+        ],
+    }
     assert translate.scan_state_from_rest(body, "lbconsole/security-scan") is ScanState.SUCCESS
     assert translate.scan_state_from_rest({"statuses": []}, "lbconsole/security-scan") is ScanState.NONE
     with pytest.raises(GatewayError):

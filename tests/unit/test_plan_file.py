@@ -37,14 +37,20 @@ def test_a_saved_plan_reads_back_exactly() -> None:
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
-        (lambda d: d.update(mode="yolo"), "mode: unknown mode \"yolo\""),
-        (lambda d: d["actions"][0].update(pr=True), "actions[0].pr: must be a positive integer (a PR number), got true"),
+        (lambda d: d.update(mode="yolo"), 'mode: unknown mode "yolo"'),
+        (
+            lambda d: d["actions"][0].update(pr=True),
+            "actions[0].pr: must be a positive integer (a PR number), got true",
+        ),
         (lambda d: d["actions"][0].update(pr=0), "actions[0].pr: must be a positive integer (a PR number), got 0"),
-        (lambda d: d["actions"][0].update(pr="1"), "actions[0].pr: must be a positive integer (a PR number), got \"1\""),
+        (lambda d: d["actions"][0].update(pr="1"), 'actions[0].pr: must be a positive integer (a PR number), got "1"'),
         (lambda d: d["actions"][0].pop("pr"), "actions[0].pr: is missing"),
-        (lambda d: d["actions"][0].update(head_sha="abc"), "actions[0].head_sha: must be a commit SHA (40 lower-case hex digits)"),
+        (
+            lambda d: d["actions"][0].update(head_sha="abc"),
+            "actions[0].head_sha: must be a commit SHA (40 lower-case hex digits)",
+        ),
         (lambda d: d["actions"][0].update(head_sha=1), "actions[0].head_sha: must be a string, got 1"),
-        (lambda d: d["actions"][0].update(kind="explode"), "actions[0].kind: unknown action kind \"explode\""),
+        (lambda d: d["actions"][0].update(kind="explode"), 'actions[0].kind: unknown action kind "explode"'),
         (lambda d: d["actions"].append(dict(d["actions"][1])), "actions[4]: repeats actions[1]"),
         (lambda d: d["actions"].append(5), "actions[4]: must be an object, got 5"),
         (lambda d: d.update(actions={}), "actions: must be a list, got an object"),

@@ -46,13 +46,15 @@ FACTS: dict[str, st.SearchStrategy[dict[str, object]]] = {
     "draft": st.builds(lambda v: {"draft": v}, st.booleans()),
     "mergeable": st.builds(lambda v: {"mergeable": v}, st.sampled_from(Mergeable)),
     "merge_state": st.builds(lambda v: {"merge_state": v}, st.sampled_from(MergeState)),
-    "both": st.sampled_from([  # the pairs GitHub reports while it computes, or after the base moved
-        {"mergeable": Mergeable.UNKNOWN, "merge_state": MergeState.DIRTY},
-        {"mergeable": Mergeable.UNKNOWN, "merge_state": MergeState.BEHIND},
-        {"mergeable": Mergeable.UNKNOWN, "merge_state": MergeState.UNKNOWN},
-        {"mergeable": Mergeable.CONFLICTING, "merge_state": MergeState.DIRTY},
-        {"mergeable": Mergeable.MERGEABLE, "merge_state": MergeState.BEHIND},
-    ]),
+    "both": st.sampled_from(
+        [  # the pairs GitHub reports while it computes, or after the base moved
+            {"mergeable": Mergeable.UNKNOWN, "merge_state": MergeState.DIRTY},
+            {"mergeable": Mergeable.UNKNOWN, "merge_state": MergeState.BEHIND},
+            {"mergeable": Mergeable.UNKNOWN, "merge_state": MergeState.UNKNOWN},
+            {"mergeable": Mergeable.CONFLICTING, "merge_state": MergeState.DIRTY},
+            {"mergeable": Mergeable.MERGEABLE, "merge_state": MergeState.BEHIND},
+        ]
+    ),
     "review_decision": st.builds(lambda v: {"review_decision": v}, st.sampled_from(ReviewDecision)),
     "checks": st.builds(lambda v: {"checks": v}, st.sampled_from(ChecksState)),
 }
@@ -128,7 +130,9 @@ def unmet(pr: PullRequest, s: Settings) -> list[str]:
     review = pr.review_decision
     if review is ReviewDecision.CHANGES_REQUESTED:
         out.append("changes requested")
-    elif not (review is ReviewDecision.APPROVED or trusted or (review is ReviewDecision.NONE and not m.require_approval)):
+    elif not (
+        review is ReviewDecision.APPROVED or trusted or (review is ReviewDecision.NONE and not m.require_approval)
+    ):
         out.append("review")
     return out
 
@@ -140,7 +144,9 @@ def priority(pr: PullRequest, s: Settings) -> int:
 
 
 def conflicting(pr: PullRequest) -> bool:
-    return pr.mergeable is Mergeable.CONFLICTING or (pr.merge_state is MergeState.DIRTY and pr.mergeable is Mergeable.MERGEABLE)
+    return pr.mergeable is Mergeable.CONFLICTING or (
+        pr.merge_state is MergeState.DIRTY and pr.mergeable is Mergeable.MERGEABLE
+    )
 
 
 # -- properties -------------------------------------------------------------------------------

@@ -85,8 +85,12 @@ def test_cost_estimate_counts_reads_and_writes():
     # 5 merges: 5 re-reads + 4 re-checks + 5 merges; 2 updates: 2 + 2; 1 notify: 2 reads + 2 writes;
     # 4 gate scans (the merges whose head has no passed scan yet): 3 reads + 3 writes each
     assert (cost.reads, cost.writes) == (25, 21)
-    assert cost.by_kind == (("merge", 5, 14), ("update_branch", 2, 4), ("notify_conflict", 1, 4),
-                            ("security_scan", 4, 24))
+    assert cost.by_kind == (
+        ("merge", 5, 14),
+        ("update_branch", 2, 4),
+        ("notify_conflict", 1, 4),
+        ("security_scan", 4, 24),
+    )
     assert cost.paced_s == 0
     empty = render.estimate_cost(plan(queue, "security-only", fake_settings(), NOW))
     assert empty.requests == 0
@@ -144,8 +148,21 @@ def test_the_detail_pane_says_why_a_pr_that_only_gets_a_label_is_not_merged():
     from lbconsole.core.plan import Action, Plan
     from lbconsole.core.settings import Limits
 
-    plan = Plan("acme/rocket", "full-audit", NOW, Limits(), actions=(
-        Action("label", pr=7, head_sha="a" * 40, label="enhancement", reason="category feature missing its label",
-               held_by=("draft",)),))
+    plan = Plan(
+        "acme/rocket",
+        "full-audit",
+        NOW,
+        Limits(),
+        actions=(
+            Action(
+                "label",
+                pr=7,
+                head_sha="a" * 40,
+                label="enhancement",
+                reason="category feature missing its label",
+                held_by=("draft",),
+            ),
+        ),
+    )
     lines = [text for text, _ in render.mode_effect(7, plan)]
     assert lines == ["→ label 'enhancement': category feature missing its label", "· nothing more: draft"]

@@ -313,7 +313,13 @@ def test_importing_the_scanner_stays_cheap() -> None:
 def test_detect_secrets_misses_fine_grained_tokens_and_the_builtin_rule_finds_them() -> None:
     from detect_secrets.plugins.github_token import GitHubTokenDetector
 
-    pat = "github_pat_" + "A1b2C3d4E5f6G7h8I9j0K1" + "_" + "Zy9Xw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0Fe9Dc8Ba7" + "Q1w2E3r4T5y6U7i8O9p0"
+    pat = (
+        "github_pat_"
+        + "A1b2C3d4E5f6G7h8I9j0K1"
+        + "_"
+        + "Zy9Xw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0Fe9Dc8Ba7"
+        + "Q1w2E3r4T5y6U7i8O9p0"
+    )
     assert len(pat) == 11 + 22 + 1 + 59
     assert not list(GitHubTokenDetector().analyze_line(filename="x.py", line=f'T = "{pat}"'))
     report = scan([new_file("x.py", [f'T = "{pat}"'])])

@@ -69,7 +69,9 @@ def test_low_confidence_zizmor_findings_are_notes_that_do_not_fail(measured) -> 
     assert "<details><summary>Notes, not findings (1)</summary>" in summary
 
 
-@pytest.mark.parametrize("source", ["tests/scanner_corpus/cases.py", "tests/scanner_corpus/tally.py", "tests/unit/test_scanner_corpus.py"])
+@pytest.mark.parametrize(
+    "source", ["tests/scanner_corpus/cases.py", "tests/scanner_corpus/tally.py", "tests/unit/test_scanner_corpus.py"]
+)
 def test_no_real_looking_secret_sits_verbatim_in_the_corpus_source(source: str) -> None:
     lines = Path(source).read_text(encoding="utf-8").splitlines()
     report = scan([added(source.replace(".py", ".txt"), lines)], use_zizmor=False)

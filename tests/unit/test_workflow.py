@@ -295,9 +295,7 @@ def test_generated_workflow_validates_against_the_github_workflow_schema(tmp_pat
 
 
 def test_schema_check_can_fail(tmp_path):
-    broken = render_workflow(__version__).replace(
-        "runs-on: ubuntu-slim", "runs-on: [ubuntu-slim]\n    bogus-key: 1"
-    )
+    broken = render_workflow(__version__).replace("runs-on: ubuntu-slim", "runs-on: [ubuntu-slim]\n    bogus-key: 1")
     proc = _check_jsonschema(_write(tmp_path, "broken.yml", broken))
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "bogus-key" in proc.stdout + proc.stderr

@@ -55,16 +55,28 @@ def test_a_broken_expression_is_an_error(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("patterns", "value", "matched"),
-    [(["main"], "main", True), (["releases/*"], "releases/v1", True), (["releases/*"], "releases/v1/x", False),
-     (["releases/**"], "releases/v1/x", True), (["**", "!docs/**"], "docs/a.md", False), (["*.md"], "README.md", True)],
+    [
+        (["main"], "main", True),
+        (["releases/*"], "releases/v1", True),
+        (["releases/*"], "releases/v1/x", False),
+        (["releases/**"], "releases/v1/x", True),
+        (["**", "!docs/**"], "docs/a.md", False),
+        (["*.md"], "README.md", True),
+    ],
 )
 def test_filters_are_globs_with_negation_in_order(patterns: list[str], value: str, matched: bool) -> None:
     assert filter_match(patterns, value) is matched
 
 
 def test_triggers_follow_types_branches_paths_and_schedules() -> None:
-    wf = {"on": {"pull_request": {"branches": ["main"]}, "push": {"branches": ["main"], "paths-ignore": ["docs/**"]},
-                 "schedule": [{"cron": "*/15 * * * *"}]}, "jobs": {"a": {}}}
+    wf = {
+        "on": {
+            "pull_request": {"branches": ["main"]},
+            "push": {"branches": ["main"], "paths-ignore": ["docs/**"]},
+            "schedule": [{"cron": "*/15 * * * *"}],
+        },
+        "jobs": {"a": {}},
+    }
     assert triggered(wf, Event(AT, "pull_request", "opened", ref="main"))
     assert not triggered(wf, Event(AT, "pull_request", "labeled", ref="main"))  # not a default type
     assert not triggered(wf, Event(AT, "pull_request", "opened", ref="develop"))
@@ -97,8 +109,13 @@ def test_the_orchestrators_if_runs_security_and_ready_events_and_skips_the_rest(
     wf = orchestrator_workflow()
 
     def runs(action: str, title: str = "feat: x", label: str = "", fork: bool = False) -> bool:
-        pr = {"title": title, "body": "", "user": {"login": "dev"}, "labels": [],
-              "head": {"repo": {"full_name": "evil/fork" if fork else "acme/rocket"}}}
+        pr = {
+            "title": title,
+            "body": "",
+            "user": {"login": "dev"},
+            "labels": [],
+            "head": {"repo": {"full_name": "evil/fork" if fork else "acme/rocket"}},
+        }
         event = Event(AT, "pull_request", action, ref="main", payload={"pull_request": pr, "label": {"name": label}})
         return dict(jobs_for(wf, event, "acme/rocket"))["orchestrate"]
 
@@ -116,14 +133,18 @@ def test_a_replayed_week_is_deterministic_and_the_orchestrator_runs_one_at_a_tim
     def week() -> tuple[int, list[tuple[str, bool, bool]]]:
         activity = generate(random.Random(3), datetime(2026, 11, 2, tzinfo=UTC), 7)
         bots = replay(activity, {b.file: b.workflow for b in BOTS}, "acme/rocket")
-        played = orchestrate(replay(activity, {"lambda-bot.yml": orchestrator_workflow()}, "acme/rocket"), activity, random.Random(4))
+        played = orchestrate(
+            replay(activity, {"lambda-bot.yml": orchestrator_workflow()}, "acme/rocket"), activity, random.Random(4)
+        )
         return len(bots), [(r.created.isoformat(), r.empty, r.cancelled) for r in played]
 
     first, second = week(), week()
     assert first == second
     assert first[0] > 7 * 300
     activity = generate(random.Random(3), datetime(2026, 11, 2, tzinfo=UTC), 7)
-    played = orchestrate(replay(activity, {"lambda-bot.yml": orchestrator_workflow()}, "acme/rocket"), activity, random.Random(4))
+    played = orchestrate(
+        replay(activity, {"lambda-bot.yml": orchestrator_workflow()}, "acme/rocket"), activity, random.Random(4)
+    )
     running = sorted((r.start, r.end) for r in played if any(ok for _, ok, _, _ in r.jobs))
     assert all(a_end <= b_start for (_, a_end), (b_start, _) in itertools.pairwise(running))
     merged = [n for r in played for n in r.merged]

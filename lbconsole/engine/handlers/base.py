@@ -39,6 +39,14 @@ class Run(Protocol):
     summary_path: Path | None
     """Where a `report` action's Markdown is appended ($GITHUB_STEP_SUMMARY), if anywhere."""
     sleep: Callable[[float], None]
+    train_left: float
+    """Seconds the merge train may still wait in this run (`merge.train_budget_s` at the start)."""
+    train_cars: int
+    """Train cars boarded so far in this run."""
+
+    def wait(self, seconds: float) -> bool:
+        """Wait up to `seconds`; False when the run was cancelled (at once, not after the wait)."""
+        ...
 
     def write(self, request: Callable[[], T]) -> T:
         """Send one mutating request, paced after the previous one."""

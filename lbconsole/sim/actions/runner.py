@@ -31,8 +31,7 @@ from lbconsole.workflow.permissions import job_permissions
 
 TOKEN_PERMISSIONS = tuple(
     sorted(
-        [f"{name.title().replace('-', '')}: {level}" for name, level in job_permissions().items()]
-        + ["Metadata: read"]
+        [f"{name.title().replace('-', '')}: {level}" for name, level in job_permissions().items()] + ["Metadata: read"]
     )
 )
 """What the job log says the run's GITHUB_TOKEN may do (the generated workflow's `permissions`)."""

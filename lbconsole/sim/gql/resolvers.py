@@ -306,6 +306,13 @@ def _repository(state: SimState) -> dict[str, Any]:
             "name": state.default_branch,
             "prefix": "refs/heads/",
             "target": {"__typename": "Commit", "id": node_id("C", 1), "oid": state.base_sha},
+            "branchProtectionRule": {
+                "__typename": "BranchProtectionRule",
+                "id": node_id("BPR", state.repo_id),
+                "pattern": state.default_branch,
+                "requiresStrictStatusChecks": state.protection.strict,
+                "requiredStatusCheckContexts": list(state.protection.required_checks),
+            },
         },
         "pullRequests": pull_requests,
         "pullRequest": pull_request,

@@ -2,8 +2,9 @@
 
 `demo` builds the hand-written demo repository (`demo.py`), `scale:N`
 generates N pull requests with similar proportions from the seed, for
-benchmarks (5,000 PRs build in well under a second), and `empty` has a
-base branch and nothing else. Every scenario draws from the state's seeded
+benchmarks (5,000 PRs build in well under a second), `strict:N` has N
+ready pull requests under strict branch protection with 5-minute CI (the
+merge strategies' scenario), and `empty` has a base branch and nothing else. Every scenario draws from the state's seeded
 generator in a fixed order, so a seed always gives the same SHAs.
 """
 
@@ -173,6 +174,34 @@ def build_scale(n: int, seed: int = 0, now: datetime | None = None) -> SimState:
     return state
 
 
+STRICT_CI_S = 300.0
+"""How long CI runs on every new head in the `strict:N` scenario (5 simulated minutes)."""
+
+
+def build_strict(n: int, seed: int = 0, now: datetime | None = None) -> SimState:
+    """`n` ready pull requests (approved, checks passing, up to date, no shared files) under strict protection.
+
+    Every new head (a branch update) gets CI running `STRICT_CI_S`: the
+    merge-strategy scenario, where each merge leaves every other PR behind.
+    """
+    state, old_base = _repository(seed, now)
+    anchor = state.clock.anchor
+    for number in range(1, n + 1):
+        area = AREAS[number % len(AREAS)]
+        spec = Spec(
+            f"fix: {area} edge case {number}",
+            ("dkowalski", "fatima-z", "bmartinez", "hiro-t")[number % 4],
+            f"fix/{area}-{number}",
+            [modified(f"src/rocket/{area}/fix_{number}.py", [f"def fix_{number}(event):", "    return event"])],
+            age_days=1.0 + number / 10,
+        )
+        _build(state, spec, number, anchor, old_base, state.rng)
+    state.protection.strict = True
+    state.checks_delay_s = STRICT_CI_S
+    state.version = 0
+    return state
+
+
 def build(scenario: str, seed: int = 0, now: datetime | None = None) -> SimState:
     """The state for `scenario`: `demo`, `scale:N` or `empty`.
 
@@ -191,6 +220,11 @@ def build(scenario: str, seed: int = 0, now: datetime | None = None) -> SimState
         return build_demo(seed, now)
     if scenario == "empty":
         return _repository(seed, now)[0]
+    if scenario.startswith("strict:"):
+        count = scenario.split(":", 1)[1]
+        if not count.isdigit():
+            raise ValueError(f"bad scenario {scenario!r}: expected strict:N")
+        return build_strict(int(count), seed, now)
     if scenario.startswith("scale:"):
         try:
             n = int(scenario.split(":", 1)[1])

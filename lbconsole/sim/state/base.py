@@ -84,6 +84,10 @@ class RepositoryBase:
         self.pending_updates: dict[int, datetime] = {}
         """PR number -> when an accepted update-branch moves its head."""
         self.check_names: tuple[str, ...] = ("ci/test", "ci/lint", "build")
+        self.check_failure_rate = 0.0
+        """The share of CI runs on an updated head that fail (drawn from the seeded generator)."""
+        self.fail_next_checks: set[int] = set()
+        """PRs whose next branch update gets failing CI (tests)."""
         self.viewer = "octocat"
         """The authenticated user, whatever the token."""
         self.auth_token: str | None = None

@@ -222,5 +222,9 @@ class PullDynamics(CheckFacts):
         p.base_sha = self.base_sha
         p.head_sha = self.new_sha()
         p.commits += 1
-        self.start_checks(p.head_sha, "success")
+        failing = p.number in self.fail_next_checks or (
+            self.check_failure_rate > 0 and self.rng.random() < self.check_failure_rate
+        )
+        self.fail_next_checks.discard(p.number)
+        self.start_checks(p.head_sha, "failure" if failing else "success")
         self.touch(p)

@@ -103,9 +103,7 @@ class CostPane(Vertical):
     def action_reload(self) -> None:
         """Read the window's history again (only new runs are fetched when the source caches)."""
         if self.source is None:
-            self.query_one("#cost-summary", Static).update(
-                "Cost: no Actions history source."
-            )
+            self.query_one("#cost-summary", Static).update("Cost: no Actions history source.")
             return
         self.loading = True
         self.query_one("#cost-summary", Static).update(f"Cost: reading the Actions runs of the last {self.days} days…")
