@@ -13,6 +13,7 @@ from typing import Any
 from lbconsole.core.analysis import Analysis, group_by_category
 from lbconsole.core.plan import Plan
 from lbconsole.core.priority import age_days
+from lbconsole.core.strategy import merges_text
 from lbconsole.core.times import iso_z
 
 QUEUE_SCHEMA = "lbconsole.queue/1"
@@ -103,6 +104,8 @@ def plan_text(plan: Plan) -> str:
         f"Limits: merge {limits.merge}, conflict {limits.conflict}, scan {limits.scan}, label {limits.label}",
     ]
     lines += [f"Note: {note}" for note in plan.notes]
+    if merges := merges_text(plan):
+        lines.append(merges)
     lines += ["", f"Actions ({len(plan.actions)}):"]
     for a in plan.actions:
         target = f"#{a.pr}" if a.pr is not None else "-"

@@ -39,7 +39,7 @@ from lbconsole.core.gate import merge_refusal
 from lbconsole.core.models import Mergeable, MergeState, Queue, ScanState
 from lbconsole.core.orchestrator import NEEDS_REBASE, STALE
 from lbconsole.core.plan import Action, Plan, Skipped
-from lbconsole.core.readiness import UNKNOWN_REASON, blocking_labels, is_conflicting
+from lbconsole.core.readiness import BEHIND_REASON, UNKNOWN_REASON, blocking_labels, is_conflicting
 from lbconsole.core.report import render_report
 from lbconsole.core.settings import MODES, OTHER, Settings
 from lbconsole.core.strategy import DIRECT, Strategy, choose
@@ -74,6 +74,9 @@ class _Builder:
         self.scanned: set[int] = set()
         self.reasons: dict[int, list[str]] = defaultdict(list)
         self.used: dict[str, int] = defaultdict(int)
+        self.strategy = Strategy(DIRECT, "")
+        """How the merge batch merges (`lbconsole.core.strategy`); a train also takes PRs only behind."""
+        self.merging: set[int] = set()
 
     def act(self, a: Analysis, kind: str, reason: str, label: str = "") -> None:
         batch = "update_branch" if kind == "notify_conflict" else kind
@@ -123,9 +126,13 @@ class _Builder:
 
 
 def _merge(b: _Builder, a: Analysis) -> None:
+    via = ""
     if not a.readiness.ready:
-        b.why(a, *a.readiness.reasons)
-        return
+        if b.strategy.name != "train" or a.readiness.reasons != (BEHIND_REASON,):
+            b.why(a, *a.readiness.reasons)
+            return
+        via = "train"  # ready but for the base branch: the train updates it first
+    scan = a.pr.scan
     scan = a.pr.scan
     if scan is ScanState.FAILURE:
         b.why(a, merge_refusal(scan, a.pr.head_sha) or "")
@@ -134,7 +141,7 @@ def _merge(b: _Builder, a: Analysis) -> None:
     if b.used["merge"] >= limit:
         b.why(a, f"limit: merge batch full ({limit})")
         return
-    reason = f"ready: {a.readiness.summary}"
+    reason = f"ready: {a.readiness.summary}" if not via else "ready but behind the base branch: the train updates it"
     if scan is not ScanState.SUCCESS:
         if not b.scan(a):
             b.why(
@@ -146,10 +153,15 @@ def _merge(b: _Builder, a: Analysis) -> None:
         reason += "; merges only if the built-in scan of this head passes"
     b.take("merge", limit)
     b.act(a, "merge", reason)
+    b.merging.add(a.pr.number)
+    if via:
+        b.batches["merge"][-1] = replace(b.batches["merge"][-1], via=via)
 
 
 def _conflict(b: _Builder, a: Analysis, mode: str) -> None:
     pr = a.pr
+    if pr.number in b.merging:  # a train car: its merge updates it
+        return
     conflicting = is_conflicting(pr)
     behind = pr.merge_state is MergeState.BEHIND and not conflicting
     if not (conflicting or behind):
@@ -252,6 +264,8 @@ def plan(
         notes.append("no open security PR: nothing to scan")
         for a in analyses:
             b.why(a, f"not a security PR (category {a.category})")
+    if mode in MERGES:
+        b.strategy = choose(queue, settings.merge)
     for a in analyses:
         if mode in MERGES:
             _merge(b, a)
@@ -264,9 +278,8 @@ def plan(
 
     strategy = ""
     if b.batches["merge"]:
-        chosen = choose(queue, settings.merge)
-        strategy = chosen.name
-        notes.extend(_follow(b, chosen, settings))
+        strategy = b.strategy.name
+        notes.extend(_follow(b, b.strategy, settings))
     actions = [action for batch in BATCHES for action in b.batches[batch[0]]]
     explained: set[int] = set()
     for i, action in enumerate(actions):  # answer "why not more?" for PRs that do get something
@@ -317,7 +330,8 @@ def _follow(b: _Builder, strategy: Strategy, settings: Settings) -> list[str]:
     first, rest = merges[0], merges[1:]
     lead = strategy.why
     if not rest:
-        return [f"{lead}: one merge planned, #{first.pr}; it needs no branch update"]
+        update = "after a branch update and its checks" if first.via else "it needs no branch update"
+        return [f"{lead}: one merge planned, #{first.pr}; {update}"]
     numbers = ", ".join(f"#{a.pr}" for a in rest)
     if strategy.name == "train":
         budget = settings.merge.train_budget_s
@@ -325,12 +339,15 @@ def _follow(b: _Builder, strategy: Strategy, settings: Settings) -> list[str]:
             replace(
                 a,
                 via="train",
-                reason=f"{a.reason}; train: updated, re-checked and merged after the merge before it",
+                reason=a.reason
+                if a.via
+                else f"{a.reason}; train: updated, re-checked and merged after the merge before it",
             )
             for a in rest
         ]
         return [
-            f"{lead}: merges #{first.pr} now, then {numbers} one by one, each after a branch update and its "
+            f"{lead}: merges #{first.pr} {'after its update' if first.via else 'now'}, then {numbers} one by one, "
+            "each after a branch update and its "
             f"required checks on the new head: up to {len(merges)} merges and {len(rest)} CI cycles within "
             f"merge.train_budget_s ({budget} s); the rest waits for the next run"
         ]

@@ -10,6 +10,8 @@ from lbconsole.core.settings import MergePolicy
 
 BOT_TRUSTED_CATEGORIES = frozenset({"dependencies", "security"})
 
+BEHIND_REASON = "behind the base branch"
+"""The reason of a PR that is ready but for an update from its base branch."""
 UNKNOWN_REASON = "mergeability unknown (GitHub is computing it)"
 
 
@@ -87,7 +89,7 @@ def assess(pr: PullRequest, category: str, policy: MergePolicy) -> Readiness:
         else:
             reasons.append("merge state unstable (non-required checks failing)")
     elif state is MergeState.BEHIND:
-        reasons.append("behind the base branch")
+        reasons.append(BEHIND_REASON)
     elif state is MergeState.BLOCKED:
         reasons.append("blocked by branch protection")
     elif state is MergeState.UNKNOWN and pr.mergeable is not Mergeable.UNKNOWN:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 from lbconsole.core.plan import Plan
+from lbconsole.core.strategy import merges_text
 from lbconsole.engine.outcomes import RunReport
 from lbconsole.errors import LbError
 from lbconsole.tui.local_run import execute_locally, outcome_text
@@ -100,7 +101,8 @@ class RunController:
         question = (
             f"Apply {len(plan.actions)} action(s) of the {plan.mode} plan to {plan.repo} now?\n"
             f"Each action re-reads its PR first and is skipped when its head moved.\n"
-            f"{cost_text(estimate_cost(plan, app.settings))}"
+            + (f"{merges_text(plan)}\n" if merges_text(plan) else "")
+            + cost_text(estimate_cost(plan, app.settings))
         )
         screen = ConfirmScreen(f"Run {plan.mode} locally", question, affected_prs(plan))
         app.push_screen(screen, callback=lambda yes: self._run_confirmed(plan, bool(yes)))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from lbconsole.core.plan import Plan
 from lbconsole.core.ports import Actions, Gateway, RunInfo
 from lbconsole.core.settings import Settings
+from lbconsole.core.strategy import merges_text
 from lbconsole.engine.dispatch import DEFAULT_POLL_S, Dispatched, Dispatcher, RunResult
 from lbconsole.engine.logbus import LogBus
 
@@ -53,6 +54,8 @@ def dispatch_prompt(plan: Plan, settings: Settings) -> tuple[DispatchRequest, st
         if plan.empty
         else "The run plans again on GitHub; this preview lists the PRs it is expected to touch."
     )
+    if merges := merges_text(plan):
+        preview += f"\n{merges}"
     question = (
         f"Dispatch {github.workflow} on {plan.repo} ({github.ref or 'default branch'}): mode {plan.mode}, "
         f"merge limit {request.merge_limit}, conflict limit {request.conflict_limit}?\n{preview}\n"

@@ -254,6 +254,10 @@ REQUESTS_PER_ACTION: dict[str, tuple[int, int, str]] = {
 """Per action kind: (reads, writes, what they are). Upper bounds for one page of comments."""
 
 
+TRAIN_CAR = (6, 3)
+"""(reads, writes) of one merge-train car beyond its merge; each further checks poll is two conditional reads."""
+
+
 @dataclass(frozen=True, slots=True)
 class CostEstimate:
     """The estimated GitHub API cost of executing a plan locally."""
@@ -264,6 +268,10 @@ class CostEstimate:
     """(kind, actions, requests) for every kind present."""
     paced_s: float
     """Minimum run time spent pacing writes (`github.write_interval_s`)."""
+    ci_runs: int = 0
+    """CI runs the plan starts (every branch update makes a new head)."""
+    train_wait_s: int = 0
+    """The longest the job may wait for a merge train's checks (`merge.train_budget_s`); 0: no train."""
 
     @property
     def requests(self) -> int:
@@ -290,8 +298,21 @@ def estimate_cost(plan: Plan, settings: Settings | None = None) -> CostEstimate:
         reads += r * count + extra
         writes += w * count
         by_kind.append((kind, count, (r + w) * count + extra))
+    cars = sum(1 for a in plan.actions if a.via == "train")
+    if cars:  # each car: update + re-read + its scan (3 reads, 2 writes) + a first checks read (2)
+        r, w = TRAIN_CAR
+        reads, writes = reads + r * cars, writes + w * cars
+        by_kind.append(("train car", cars, (r + w) * cars))
     interval = settings.github.write_interval_s if settings is not None else 1.0
-    return CostEstimate(reads, writes, tuple(by_kind), paced_s=max(0, writes - 1) * interval)
+    budget = settings.merge.train_budget_s if settings is not None else 1800
+    return CostEstimate(
+        reads,
+        writes,
+        tuple(by_kind),
+        paced_s=max(0, writes - 1) * interval,
+        ci_runs=summary.get("update_branch", 0) + cars,
+        train_wait_s=budget if cars else 0,
+    )
 
 
 def cost_text(cost: CostEstimate) -> str:
@@ -300,7 +321,15 @@ def cost_text(cost: CostEstimate) -> str:
         return "estimated API cost: 0 requests"
     parts = ", ".join(f"{kind} ×{n}: {req}" for kind, n, req in cost.by_kind)
     pacing = f", ≥{cost.paced_s:.0f}s write pacing" if cost.paced_s else ""
-    return f"estimated API cost: {cost.requests} requests ({cost.reads} reads, {cost.writes} writes{pacing}) — {parts}"
+    text = f"estimated API cost: {cost.requests} requests ({cost.reads} reads, {cost.writes} writes{pacing}) — {parts}"
+    if cost.ci_runs:
+        text += f"; starts {cost.ci_runs} CI run{'' if cost.ci_runs == 1 else 's'}"
+    if cost.train_wait_s:
+        text += (
+            f"; the job waits for the train's checks, up to {cost.train_wait_s / 60:.0f} runner minutes "
+            "(304 polls cost no rate limit)"
+        )
+    return text
 
 
 def affected_prs(plan: Plan) -> list[str]:
@@ -309,6 +338,7 @@ def affected_prs(plan: Plan) -> list[str]:
     for action in plan.actions:
         if action.pr is not None:
             what = f"label {action.label}" if action.kind == "label" else action.kind
+            what += f" ({action.via})" if action.via else ""
             kinds.setdefault(action.pr, []).append(what)
     lines = [f"#{pr} {', '.join(whats)}" for pr, whats in kinds.items()]
     lines += [f"{a.kind}: {a.reason}" for a in plan.actions if a.pr is None]

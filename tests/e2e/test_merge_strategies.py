@@ -132,20 +132,21 @@ def test_pipeline_merges_one_and_updates_the_rest_so_the_next_run_merges_them(si
     done = merged(sim)
     assert len(done) == 2  # the next run merges one more: the merge leaves the other updated PRs behind
     assert second.strategy == "pipeline"
-    for number, head in done.items():
+    for head in done.values():
         assert all(c == "success" for c in checks_at(sim, head).values())
 
 
 def test_a_failing_check_on_an_updated_pr_takes_only_that_car_off_the_train(sim) -> None:
     sim.state.fail_next_checks.add(3)
 
-    planned, report = run(sim, settings("train"))
+    _, report = run(sim, settings("train"))
 
     outcome = next(o for o in report.outcomes if o.action.kind == "merge" and o.action.pr == 3)
     assert outcome.outcome == "skipped"
     assert "train: removed, check build, ci/lint, ci/test failed on" in outcome.message
     done = merged(sim)
-    assert 3 not in done and len(done) == 4  # the rest of the train went on
+    assert 3 not in done
+    assert len(done) == 4  # the rest of the train went on
     failing = checks_at(sim, sim.state.pulls[3].head_sha)
     assert set(failing.values()) <= FAILING_CONCLUSIONS
 
@@ -172,7 +173,7 @@ def test_a_push_mid_train_stops_only_its_own_car(sim) -> None:
 
 
 def test_the_train_never_waits_past_its_budget(sim) -> None:
-    planned, report = run(sim, settings("train", budget=400))  # one car's CI (300 s), not two
+    _, report = run(sim, settings("train", budget=400))  # one car's CI (300 s), not two
 
     messages = {o.action.pr: o for o in report.outcomes if o.action.kind == "merge"}
     assert len(merged(sim)) == 2

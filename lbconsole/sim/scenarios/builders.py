@@ -4,8 +4,8 @@
 generates N pull requests with similar proportions from the seed, for
 benchmarks (5,000 PRs build in well under a second), `strict:N` has N
 ready pull requests under strict branch protection with 5-minute CI (the
-merge strategies' scenario), and `empty` has a base branch and nothing else. Every scenario draws from the state's seeded
-generator in a fixed order, so a seed always gives the same SHAs.
+merge strategies' scenario), and `empty` has a base branch and nothing
+else. Every scenario draws from the state's seeded generator in a fixed order, so a seed always gives the same SHAs.
 """
 
 from __future__ import annotations
