@@ -124,6 +124,6 @@ def fake_settings(**refresh: int) -> Settings:
     )
 
 
-def demo_queue() -> Queue:
+def demo_queue(strict: bool | None = False) -> Queue:
     """The demo PRs as one queue of REPO, fetched at NOW (what the fake gateway answers first)."""
-    return Queue(repo=REPO, pulls=tuple(demo_pulls()), fetched_at=NOW, rate_limit_remaining=4990)
+    return Queue(repo=REPO, pulls=tuple(demo_pulls()), fetched_at=NOW, rate_limit_remaining=4990, strict=strict)

@@ -31,6 +31,6 @@ def ready_pr(number: int, **changes: Any) -> PullRequest:
     return replace(base, **changes)
 
 
-def queue(*pulls: PullRequest, repo: str = "acme/rocket") -> Queue:
-    """A queue of `pulls` fetched at NOW."""
-    return Queue(repo=repo, pulls=tuple(pulls), fetched_at=NOW)
+def queue(*pulls: PullRequest, repo: str = "acme/rocket", strict: bool | None = False) -> Queue:
+    """A queue of `pulls` fetched at NOW; branches need not be up to date unless `strict`."""
+    return Queue(repo=repo, pulls=tuple(pulls), fetched_at=NOW, strict=strict)
