@@ -71,8 +71,8 @@ def config_validate(config: Path | None = None, *, env: Mapping[str, str] = os.e
     for problem in result.problems:
         print(problem)
     if result.problems:
-        count = len(result.problems)
-        print(f"{result.path}: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
+        count = result.problem_count
+        print(f"{result.path}: {count:,} problem{'s' if count != 1 else ''}", file=sys.stderr)
         return 2
     print(f"{result.path}: OK")
     return 0

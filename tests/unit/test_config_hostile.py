@@ -93,6 +93,7 @@ def test_at_most_twenty_problems_then_how_many_more(tmp_path: Path, capsys: pyte
     code, output = validate_exit(file, capsys)
     assert code == 2
     assert len(output.splitlines()) == 22  # 21 problem lines, then the count
+    assert output.splitlines()[-1] == f"{file}: 50,000 problems"
 
 
 def test_each_problem_is_one_line(tmp_path: Path) -> None:
