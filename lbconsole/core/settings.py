@@ -76,8 +76,9 @@ class MergePolicy:
     strategy: str = "auto"
     """Under strict protection: `train` (update, wait for CI, merge, one PR after another in one run),
     `pipeline` (merge one, update the next so their CI runs before the next run) or `auto` (train)."""
-    train_budget_s: int = 1800
-    """The longest a merge train waits for branch updates and checks in one run (seconds)."""
+    train_budget_s: int = 540
+    """The longest a merge train waits for branch updates and checks in one run (seconds); the default
+    keeps the job (budget + 5 minutes) under ubuntu-slim's 15-minute job limit."""
 
 
 @dataclass(frozen=True, slots=True)

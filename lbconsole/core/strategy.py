@@ -9,15 +9,20 @@ merges one PR and skips the rest. A strategy says what happens to the rest:
   new head, runs the built-in scan on it and merges it at that new head,
   within `merge.train_budget_s`; a PR that is ready but behind is a car
   too. Measured on the throughput benchmark (`tests/bench/bench_throughput.py`,
-  20 ready PRs, 5-minute CI, 10 % failing, a run every 10 minutes, seed 0):
-  2.50 merges per run against 0.47 for one merge per run, 8 runs instead of
-  43, 28 CI runs instead of 96, the queue empty in 121 simulated minutes
-  instead of 420, for 1.38x the runner minutes (the job waits for CI).
+  20 ready PRs, 5-minute CI, 10 % failing, a run every 10 minutes, seed 0),
+  against one merge per run (0.47 merges per run, 43 runs, 96 CI runs, 420
+  simulated minutes to an empty queue, 86 runner minutes): with the default
+  540 s budget (the job stays under ubuntu-slim's 15-minute limit) 0.95
+  merges per run, 21 runs, 68 CI runs, 201 minutes, 209 runner minutes; with
+  1800 s (ubuntu-latest) 2.50 merges per run, 8 runs, 28 CI runs, 121
+  minutes, 119 runner minutes. The job waits for CI, so it bills more
+  minutes; at slim's price the 540 s train costs less than the baseline on
+  ubuntu-latest would.
 - `pipeline`: the run merges the first PR and only updates the next
   (limit - 1), so their CI runs in parallel before the next run merges
   them. It needs no waiting job, but each merge moves the base again, so
   under strict protection all but one of the updated PRs are behind again
-  by the next run: 0.49 merges per run, and 1.43x the CI runs.
+  by the next run: 0.49 merges per run, 41 runs, and 137 CI runs.
 - `auto` (the default) is `train`: it is the only one that beats one merge
   per run under strict protection, at the price of runner minutes spent
   waiting for CI (the budget bounds them).

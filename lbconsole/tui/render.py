@@ -304,7 +304,7 @@ def estimate_cost(plan: Plan, settings: Settings | None = None) -> CostEstimate:
         reads, writes = reads + r * cars, writes + w * cars
         by_kind.append(("train car", cars, (r + w) * cars))
     interval = settings.github.write_interval_s if settings is not None else 1.0
-    budget = settings.merge.train_budget_s if settings is not None else 1800
+    budget = (settings or Settings()).merge.train_budget_s
     return CostEstimate(
         reads,
         writes,

@@ -16,6 +16,7 @@ job's `if:` comes from the config (`triggers`), and so does its runner
 
 from __future__ import annotations
 
+import math
 import re
 from importlib import resources
 from pathlib import Path
@@ -52,6 +53,11 @@ def _permissions_block() -> str:
     return "\n".join(lines)
 
 
+def job_timeout_minutes(settings: Settings) -> int:
+    """The job's `timeout-minutes`: 10, or the merge train's budget plus 5 minutes for the rest of the run."""
+    return max(10, 5 + math.ceil(settings.merge.train_budget_s / 60))
+
+
 def render_workflow(version: str, settings: Settings | None = None) -> str:
     """Render the orchestrator workflow for one lbconsole version and config.
 
@@ -78,6 +84,7 @@ def render_workflow(version: str, settings: Settings | None = None) -> str:
         "CHECKOUT": CHECKOUT_ACTION,
         "SETUP_PYTHON": SETUP_PYTHON_ACTION,
         "RUNS_ON": settings.workflow.runs_on,
+        "TIMEOUT": str(job_timeout_minutes(settings)),
         "IF": "\n".join(f"      {line}" for line in job_condition(settings)),
         "PERMISSIONS": _permissions_block(),
     }

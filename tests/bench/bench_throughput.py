@@ -92,7 +92,7 @@ def simulate(sim: SimHandle, name: str, args: argparse.Namespace, seed: int) -> 
     base = Settings()
     settings = replace(
         base,
-        merge=replace(base.merge, strategy=name if name != "baseline" else "auto"),
+        merge=replace(base.merge, strategy=name if name != "baseline" else "auto", train_budget_s=args.budget_s),
         github=GithubSettings(write_interval_s=0, timeout_s=30),
     )
     gateway = GitHubGateway(REPO, api_url=sim.url, settings=settings.github)
@@ -126,11 +126,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ci-min", type=float, default=5.0)
     parser.add_argument("--failing", type=float, default=0.10)
     parser.add_argument("--interval-min", type=float, default=10.0)
+    parser.add_argument("--budget-s", type=int, default=Settings().merge.train_budget_s, help="merge.train_budget_s")
     args = parser.parse_args(argv)
     seeds = args.seed or [0]
     print(
         f"strict:{args.prs} — {args.prs} ready PRs, CI {args.ci_min:g} simulated min per head, "
         f"{args.failing:.0%} of CI runs failing, an orchestrator run every {args.interval_min:g} min, "
+        f"train budget {args.budget_s} s, "
         f"seeds {seeds} (medians)"
     )
     results: dict[str, Result] = {}

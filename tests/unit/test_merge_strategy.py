@@ -81,7 +81,7 @@ def test_the_cost_estimate_counts_train_cars_and_ci_runs() -> None:
     assert cost.ci_runs == 3
     text = cost_text(cost)
     assert "starts 3 CI runs" in text
-    assert "up to 30 runner minutes" in text
+    assert "up to 9 runner minutes" in text
 
 
 def test_commit_checks_verdict() -> None:
