@@ -85,6 +85,8 @@ class GitHubClient:
         self.api_url = (api_url or settings.api_url).rstrip("/")
         self.settings = settings
         self.on_wait = on_wait
+        self._answers: dict[tuple[str, str], tuple[str, Any]] = {}
+        """(what, ref) -> the ETag and body of its last answer (`conditional`)."""
         self.host = api_host(self.api_url)
         self.graphql_url = graphql_url or graphql_url_of(self.api_url)
         self.api_version = rest_api_version(self.api_url)
@@ -192,6 +194,20 @@ class GitHubClient:
         Pacing writes (``write_interval_s``) is the executor's job, not this one's.
         """
         return self.call(send, idempotent=False)
+
+    def conditional(self, key: tuple[str, str], send: Callable[[dict[str, str]], Any]) -> Any:
+        """GET with the ETag of the last answer for `key`; on a 304, that answer's body."""
+        cached = self._answers.get(key)
+        extra = {"If-None-Match": cached[0]} if cached else {}
+        response = self.call(lambda: send(self.headers(extra)))
+        if response.status_code == 304 and cached is not None:
+            return cached[1]
+        body = self.json(response)
+        if len(self._answers) >= 256:
+            self._answers.clear()
+        if etag := response.headers.get("etag"):
+            self._answers[key] = (etag, body)
+        return body
 
     def json(self, response: Response[Any]) -> Any:
         """The JSON body of a successful response, or a GatewayError naming the request."""

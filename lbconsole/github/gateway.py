@@ -102,8 +102,6 @@ class GitHubGateway:
             transport=transport,
         )
         self._etag: str | None = None
-        self._answers: dict[tuple[str, str], tuple[str, Any]] = {}
-        """(what, commit) -> the ETag and body of its last answer (conditional polling)."""
         self._actions: ActionsApi | None = None
 
     # -- plumbing -----------------------------------------------------------------
@@ -358,29 +356,15 @@ class GitHubGateway:
         Each answer is kept with its ETag, so a train polling a commit whose
         checks have not moved is answered by two 304s.
         """
-        runs = self._conditional(
+        runs = self.client.conditional(
             ("runs", sha),
             lambda h: self._rest.checks.list_for_ref(self.owner, self.name, sha, per_page=100, headers=h),
         )
-        combined = self._conditional(
+        combined = self.client.conditional(
             ("status", sha),
             lambda h: self._rest.repos.get_combined_status_for_ref(self.owner, self.name, sha, per_page=100, headers=h),
         )
         return CommitChecks(sha, checks_from_rest(runs, combined))
-
-    def _conditional(self, key: tuple[str, str], send: Callable[[dict[str, str]], Any]) -> Any:
-        """GET with the ETag of the last answer for `key`; on a 304, that answer's body."""
-        cached = self._answers.get(key)
-        extra = {"If-None-Match": cached[0]} if cached else {}
-        response = self.client.call(lambda: send(self.client.headers(extra)))
-        if response.status_code == 304 and cached is not None:
-            return cached[1]
-        body = self.client.json(response)
-        if len(self._answers) >= 256:
-            self._answers.clear()
-        if etag := response.headers.get("etag"):
-            self._answers[key] = (etag, body)
-        return body
 
     def scan_state(self, sha: str) -> ScanState:
         """lbconsole's scan status on commit `sha` (combined status, first 100 contexts); NONE when absent."""

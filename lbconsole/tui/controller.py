@@ -21,9 +21,10 @@ from lbconsole.core.plan import Plan
 from lbconsole.core.strategy import merges_text
 from lbconsole.engine.outcomes import RunReport
 from lbconsole.errors import LbError
+from lbconsole.tui.estimate import cost_text, estimate_cost
 from lbconsole.tui.local_run import execute_locally, outcome_text
 from lbconsole.tui.remote import DispatchRequest, dispatch_prompt
-from lbconsole.tui.render import affected_prs, cost_text, estimate_cost
+from lbconsole.tui.render import affected_prs
 from lbconsole.tui.screens.confirm import ConfirmScreen
 from lbconsole.tui.widgets.plan_pane import PlanPane
 from lbconsole.tui.widgets.runs_pane import RunsPane, final_text

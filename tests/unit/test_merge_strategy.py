@@ -14,7 +14,7 @@ from lbconsole.core.settings import Limits, Settings
 from lbconsole.core.strategy import choose, merges_text
 from lbconsole.engine.handlers.train import NO_CI_HINT
 from lbconsole.github.checks import checks_from_rest, protection_of
-from lbconsole.tui.render import cost_text, estimate_cost
+from lbconsole.tui.estimate import cost_text, estimate_cost
 from tests.factories import NOW, queue
 from tests.factories import ready_pr as pr
 from tests.unit.fake_gateway import FakeGateway, pulls, sha

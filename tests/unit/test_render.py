@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from lbconsole.core.analysis import analyze
 from lbconsole.core.planner import plan
-from lbconsole.tui import render
+from lbconsole.tui import estimate, render
 from lbconsole.tui.themes import builtin_theme_dirs, discover, load_theme
 from tests.demo_queue import NOW, demo_queue, fake_settings
 
@@ -81,7 +81,7 @@ def test_detail_says_what_the_mode_does_or_why_not():
 
 def test_cost_estimate_counts_reads_and_writes():
     queue = demo_queue()
-    cost = render.estimate_cost(plan(queue, "auto", fake_settings(), NOW), fake_settings())
+    cost = estimate.estimate_cost(plan(queue, "auto", fake_settings(), NOW), fake_settings())
     # 5 merges: 5 re-reads + 4 re-checks + 5 merges; 2 updates: 2 + 2; 1 notify: 2 reads + 2 writes;
     # 4 gate scans (the merges whose head has no passed scan yet): 3 reads + 3 writes each
     assert (cost.reads, cost.writes) == (25, 21)
@@ -92,9 +92,9 @@ def test_cost_estimate_counts_reads_and_writes():
         ("security_scan", 4, 24),
     )
     assert cost.paced_s == 0
-    empty = render.estimate_cost(plan(queue, "security-only", fake_settings(), NOW))
+    empty = estimate.estimate_cost(plan(queue, "security-only", fake_settings(), NOW))
     assert empty.requests == 0
-    assert render.cost_text(empty) == "estimated API cost: 0 requests"
+    assert estimate.cost_text(empty) == "estimated API cost: 0 requests"
 
 
 def test_affected_prs_lists_each_pr_once():

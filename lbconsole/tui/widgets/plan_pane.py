@@ -10,7 +10,8 @@ from textual.widgets import DataTable, Label, ProgressBar, Select, Static
 
 from lbconsole.core.plan import Plan
 from lbconsole.core.settings import MODES, Settings
-from lbconsole.tui.render import action_cells, cost_text, estimate_cost, limits_text, skipped_cells
+from lbconsole.tui.estimate import cost_text, estimate_cost
+from lbconsole.tui.render import action_cells, limits_text, skipped_cells
 from lbconsole.tui.widgets.lists import ListTable
 from lbconsole.tui.widgets.tones import styled, tone_styles
 
