@@ -77,7 +77,7 @@ def merges_text(plan: Plan) -> str:
     if plan.strategy == "train" and len(merges) > 1:
         cars = sum(1 for a in merges if a.via == "train")
         return (
-            f"Merges: {len(merges)} in a merge train: 1 now, then {cars} one by one, each after a branch "
+            f"Merges: up to {len(merges)} in a merge train: 1 now, then {cars} one by one, each after a branch "
             "update and its checks (strict branch protection)."
         )
     if plan.strategy == "pipeline":

@@ -45,6 +45,7 @@ from lbconsole.core.settings import Settings
 from lbconsole.engine.audit import AuditLog
 from lbconsole.engine.handlers import HANDLERS, LocalHandler, describe
 from lbconsole.engine.handlers.base import gh_message, plural, short
+from lbconsole.engine.handlers.train import NO_CI_HINT
 from lbconsole.engine.logbus import LogBus
 from lbconsole.engine.outcomes import (
     OUTCOMES,
@@ -173,6 +174,9 @@ class _Run:
         self.merged_any = False
         self.train_left = float(settings.merge.train_budget_s)
         self.train_cars = 0
+        self.train_blocked = ""
+        if os.environ.get("TOKEN_KIND") == "github-actions":  # the orchestrator job without LAMBDA_BOT_TOKEN
+            self.train_blocked = f"this run writes with the workflow's GITHUB_TOKEN; {NO_CI_HINT}"
         self.cancel: threading.Event | None = None
         self.unreachable_streak = 0
         self.aborted = ""

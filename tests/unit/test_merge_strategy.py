@@ -45,7 +45,7 @@ def test_a_train_plan_merges_the_batch_in_one_run_and_takes_ready_prs_that_are_o
     assert not [a for a in p.actions if a.kind == "update_branch"]  # the train updates #4 itself
     assert p.strategy == "train"
     assert any("merges #1 now, then #2, #3, #4 one by one" in n for n in p.notes)
-    assert merges_text(p).startswith("Merges: 4 in a merge train: 1 now, then 3 one by one")
+    assert merges_text(p).startswith("Merges: up to 4 in a merge train: 1 now, then 3 one by one")
     assert to_dict(p)["merge_strategy"] == "train"
 
 

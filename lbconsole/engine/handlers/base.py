@@ -43,6 +43,8 @@ class Run(Protocol):
     """Seconds the merge train may still wait in this run (`merge.train_budget_s` at the start)."""
     train_cars: int
     """Train cars boarded so far in this run."""
+    train_blocked: str
+    """Why no train car can get CI in this run ('' while they can)."""
 
     def wait(self, seconds: float) -> bool:
         """Wait up to `seconds`; False when the run was cancelled (at once, not after the wait)."""

@@ -41,6 +41,9 @@ def merge(run: Run, action: Action, snap: PullSnapshot) -> ActionOutcome:
         if snap.head_sha != sha:
             return run.outcome(action, "stale", f"head moved to {short(snap.head_sha)} since the plan")
     if action.via == "train" and snap.merge_state is MergeState.BEHIND:
+        refusal = merge_refusal(run.gateway.scan_state(sha), sha)
+        if refusal is not None:  # held at the planned head: no branch update, no CI cycle spent on it
+            return run.outcome(action, "skipped", refusal)
         run.train_cars += 1
         car = board(run, action, snap, run.train_cars)
         if not isinstance(car, Boarded):

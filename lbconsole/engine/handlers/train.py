@@ -15,6 +15,10 @@ merge handler calls `board` after an earlier merge:
 4. run the built-in scan on the new head (the security gate holds for the
    head that is merged, not the one planned).
 
+When the orchestrator workflow runs with its own `GITHUB_TOKEN` (no
+`LAMBDA_BOT_TOKEN` secret: the job's `TOKEN_KIND` is `github-actions`), or
+once one car saw no CI at all, the remaining cars are skipped at once.
+
 Every wait counts against the run's train budget (`merge.train_budget_s`)
 and stops at once on cancel.
 """
@@ -71,6 +75,8 @@ def board(run: Run, action: Action, snap: PullSnapshot, car: int) -> Boarded | A
     """Update a BEHIND PR, wait for its checks and scan its new head; an outcome when it leaves the train."""
     n = pr_of(action)
     budget = run.settings.merge.train_budget_s
+    if run.train_blocked:  # no CI would start on the update: do not spend a CI-less wait on it
+        return run.outcome(action, "skipped", f"train: {run.train_blocked}")
     if run.train_left <= 0:
         return _left(run, action, "budget", budget, "before its branch update")
     try:
@@ -102,6 +108,7 @@ def board(run: Run, action: Action, snap: PullSnapshot, car: int) -> Boarded | A
         if verdict == "failure":
             return run.outcome(action, "skipped", f"train: removed, {detail} on {short(head)}")
         if verdict == "none" and waited_for_any >= NO_CI_S:
+            run.train_blocked = f"no CI started on an earlier car's update; {NO_CI_HINT}"
             return run.outcome(
                 action, "skipped", f"train: no CI started on {short(head)} within {NO_CI_S:.0f} s; {NO_CI_HINT}"
             )
