@@ -99,7 +99,10 @@ class FakeGateway:
             self.fetches += 1
             self.changed = False
             pulls = tuple(sorted(self.pulls.values(), key=lambda p: p.number))
-        return Queue(repo=self.repo, pulls=pulls, fetched_at=NOW, rate_limit_remaining=self._rate.remaining)
+        # The fake repository's protection does not require up-to-date branches.
+        return Queue(
+            repo=self.repo, pulls=pulls, fetched_at=NOW, rate_limit_remaining=self._rate.remaining, strict=False
+        )
 
     def queue_changed(self) -> bool:
         self._check()
