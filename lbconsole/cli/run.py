@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import signal
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -23,26 +24,7 @@ if TYPE_CHECKING:
     from lbconsole.core.ports import Gateway
     from lbconsole.core.settings import Settings
     from lbconsole.engine.executor import RunReport
-
-
-def read_plan_file(path: Path) -> Plan:
-    """The plan saved with `lbconsole plan --json > FILE`.
-
-    Raises:
-        UsageError: the file cannot be read, is not JSON, or is not a plan.
-    """
-    from lbconsole.core.plan import PlanFormatError, from_dict
-
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"cannot read plan file {path}: {exc.strerror}") from exc
-    except ValueError as exc:
-        raise UsageError(f"plan file {path} is not JSON: {exc}") from exc
-    try:
-        return from_dict(data)
-    except PlanFormatError as exc:
-        raise UsageError(f"plan file {path}: {exc}") from exc
+    from lbconsole.engine.lock import RunLock
 
 
 def _confirm(plan: Plan, out: TextIO) -> bool:
@@ -86,8 +68,10 @@ def run(
     Returns:
         The executor's exit code (0 when every action succeeded or was skipped as planned).
     """
+    from lbconsole.core.plan import check_limits
     from lbconsole.core.planner import plan as make_plan
     from lbconsole.output import plan_text
+    from lbconsole.planfile import PlanFileError, read_plan
 
     if bool(mode) == bool(plan_file):
         raise UsageError("run needs exactly one of --mode MODE or --plan FILE")
@@ -96,7 +80,7 @@ def run(
             summary.open("a", encoding="utf-8").close()
         except OSError as exc:
             raise UsageError(f"cannot write the summary to {summary}: {exc.strerror}") from exc
-    saved = read_plan_file(plan_file) if plan_file else None
+    saved = read_plan(plan_file) if plan_file else None
     if saved is not None and repo and repo != saved.repo:
         raise UsageError(f"the plan file is for {saved.repo}, not {repo}")
     mode = check_mode(mode) if mode else ""
@@ -110,15 +94,18 @@ def run(
 
             raise AuthError(no_token_message(ctx.settings.github.api_url))
         settings = with_limits(ctx.settings, limits)
-        planned = saved or make_plan(ctx.gateway.fetch_queue(), mode, settings, utc_now())
-        out = sys.stderr if as_json else sys.stdout
-        if not as_json:
-            print(plan_text(planned), file=out)
-            print(file=out)
-        if apply and not yes and sys.stdin.isatty() and planned.actions and not _confirm(planned, out):
-            print("Nothing applied.", file=out)
-            return 0
-        report = _execute(planned, ctx.gateway, settings, out=out, apply=apply, summary=summary)
+        if saved is not None and plan_file is not None and (problems := check_limits(saved, settings.limits)):
+            raise PlanFileError(plan_file, problems)  # a saved plan never does more than the limits allow
+        with _run_lock(ctx.repo, apply=apply) as lock:  # refused before anything is planned or asked
+            planned = saved or make_plan(ctx.gateway.fetch_queue(), mode, settings, utc_now())
+            out = sys.stderr if as_json else sys.stdout
+            if not as_json:
+                print(plan_text(planned), file=out)
+                print(file=out)
+            if apply and not yes and sys.stdin.isatty() and planned.actions and not _confirm(planned, out):
+                print("Nothing applied.", file=out)
+                return 0
+            report = _execute(planned, ctx.gateway, settings, out=out, apply=apply, summary=summary, lock=lock)
     if as_json:
         print(json_text(_report_dict(planned, report)))
     else:
@@ -129,8 +116,33 @@ def run(
     return report.exit_code
 
 
+@contextmanager
+def _run_lock(repo: str, *, apply: bool) -> Iterator[RunLock | None]:
+    """The repository's run lock, taken now when applying (None for a dry run, which never takes one).
+
+    Raises:
+        RunLocked: another run is applying a plan to `repo` (exit code 5).
+    """
+    if not apply:
+        yield None
+        return
+    from lbconsole.config import paths
+    from lbconsole.engine.lock import RunLock
+
+    lock = RunLock(paths.AppPaths.resolve(os.environ).state_dir, repo)
+    with lock:
+        yield lock
+
+
 def _execute(
-    planned: Plan, gateway: Gateway, settings: Settings, *, out: TextIO, apply: bool, summary: Path | None
+    planned: Plan,
+    gateway: Gateway,
+    settings: Settings,
+    *,
+    out: TextIO,
+    apply: bool,
+    summary: Path | None,
+    lock: RunLock | None,
 ) -> RunReport:
     """Run the plan through `engine.run.run_plan` (audit, lock, summary), logging to `out` and the log file.
 
@@ -165,6 +177,7 @@ def _execute(
             bus=bus,
             apply=apply,
             state_dir=env_paths.state_dir,
+            lock=lock,
             cancel=cancel,
             summary_path=summary,
         )

@@ -27,9 +27,9 @@ from lbconsole.files import atomic_write
 
 
 class RunLocked(LbError):
-    """Another lbconsole run is applying a plan to the same repository."""
+    """Another lbconsole run is applying a plan to the same repository (exit code 5, SPEC 3.1)."""
 
-    exit_code = 1
+    exit_code = 5
 
 
 def lock_name(repo: str) -> str:
@@ -66,12 +66,7 @@ class RunLock:
         try:
             self._lock.acquire(timeout=0)
         except filelock.Timeout:
-            pid = self.holder_pid()
-            who = f"pid {pid}" if pid is not None else "pid unknown"
-            raise RunLocked(
-                f"another lbconsole run is already applying a plan to {self.repo} "
-                f"(lock: {self.path}, {who}); wait for it or remove the lock if that process is gone"
-            ) from None
+            raise RunLocked(self._refusal()) from None
         info = {
             "pid": os.getpid(),
             "host": socket.gethostname(),
@@ -88,6 +83,28 @@ class RunLock:
             self.holder_path.unlink(missing_ok=True)
         finally:
             self._lock.release(force=True)
+
+    def _refusal(self) -> str:
+        """Why the lock was refused, and what to do: wait while the holder runs here, else check it."""
+        pid = self.holder_pid()
+        start = f"another lbconsole run is already applying a plan to {self.repo}"
+        if pid is None:
+            return f"{start} (lock: {self.path}); wait for it to finish"
+        if self.holder_host() == socket.gethostname() and _alive(pid):
+            return f"{start} (pid {pid}, running; lock: {self.path}); wait for it to finish"
+        # The OS releases the lock when its holder dies, so a refusal means a live holder on another
+        # host (a shared state directory) or a pid reused since: never advise deleting a held lock.
+        return (
+            f"{start} (pid {pid} on {self.holder_host() or 'another host'}; lock: {self.path}); wait for it to finish"
+        )
+
+    def holder_host(self) -> str:
+        """The host recorded by the current holder ('' if unreadable)."""
+        try:
+            data = json.loads(self.holder_path.read_text(encoding="utf-8"))
+            return str(data.get("host") or "")
+        except (OSError, ValueError, AttributeError):
+            return ""
 
     def holder_pid(self) -> int | None:
         """The pid recorded by the current holder, if readable."""
@@ -108,3 +125,14 @@ class RunLock:
         tb: TracebackType | None,
     ) -> None:
         self.release()
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process `pid` exists on this host (signal 0 sends nothing)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):  # it exists but is someone else's, or the check is unsupported
+        return True
+    return True

@@ -69,7 +69,8 @@ def run_plan(
         state_dir: where the audit log (`audit.jsonl`) and the run lock
             (`locks/`) live; None: neither, unless passed as objects.
         audit: the audit log to use instead of `state_dir`'s.
-        lock: the run lock to take instead of `state_dir`'s (when applying).
+        lock: the run lock to take instead of `state_dir`'s (when applying);
+            one already held is used as it is and left held.
         cancel: when set, the action in flight finishes and the rest are cancelled.
         progress: called after each action with (actions finished, total, outcome).
         summary_path: a `report` action's Markdown, then the run's summary
@@ -92,7 +93,8 @@ def run_plan(
         audit = AuditLog(state_dir, clock=clock)
     if apply and lock is None and state_dir is not None:
         lock = RunLock(state_dir, plan.repo)
-    held: AbstractContextManager[object] = lock if apply and lock is not None else nullcontext()
+    # a lock the caller took already (before planning, `lbconsole run`) stays the caller's to release
+    held: AbstractContextManager[object] = lock if apply and lock is not None and not lock.held else nullcontext()
     with held:
         report = execute(
             plan,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import httpx
 import pytest
@@ -221,3 +222,48 @@ def test_an_unusable_state_directory_is_one_line_not_a_traceback(capsys, sim, tm
     assert code == 2
     assert "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_held_lock_refuses_apply_with_exit_5_before_anything_is_planned(capsys, sim, tmp_path):
+    from lbconsole.config import paths
+    from lbconsole.engine.lock import RunLock
+
+    state_dir = paths.AppPaths.resolve().state_dir
+    httpx.post(f"{sim.url}/_sim/requests/reset")
+    with RunLock(state_dir, "acme/rocket"):
+        code, out, err = _cli(capsys, sim, "run", "--mode", "auto", "--apply", "--yes")
+    requests = httpx.get(f"{sim.url}/_sim/requests").json()
+
+    assert code == 5
+    assert err.strip().splitlines() == [
+        f"lbconsole: error: another lbconsole run is already applying a plan to acme/rocket (pid {os.getpid()}, "
+        f"running; lock: {state_dir / 'locks' / 'acme__rocket.lock'}); wait for it to finish"
+    ]
+    assert out == ""  # no plan printed, no question asked
+    assert not [route for route in requests["routes"] if "graphql" in route or "pulls" in route]
+    assert not (state_dir / "audit.jsonl").exists()
+
+
+def test_a_dry_run_is_not_refused_by_a_held_lock(capsys, sim, tmp_path):
+    from lbconsole.config import paths
+    from lbconsole.engine.lock import RunLock
+
+    with RunLock(paths.AppPaths.resolve().state_dir, "acme/rocket"):
+        code, out, _ = _cli(capsys, sim, "run", "--mode", "auto")
+    assert code == 0
+    assert "Dry run (nothing changed on GitHub; add --apply)" in out
+
+
+def test_a_saved_plan_that_does_more_than_the_limits_allow_is_refused(capsys, sim, tmp_path):
+    path, plan = _save_plan(capsys, sim, tmp_path)
+    merges = len(_by_kind(plan, "merge"))
+    assert merges > 1, plan
+    before = {a["pr"]: _pull(sim, a["pr"]) for a in plan["actions"]}
+
+    code, out, err = _cli(capsys, sim, "run", "--plan", str(path), "--apply", "--yes", "--merge-limit", "1")
+
+    assert code == 2
+    assert err.strip().splitlines() == [
+        f"lbconsole: error: plan file {path}: merge: {merges} actions, more than limits.merge allows (1)"
+    ]
+    assert {n: _pull(sim, n) for n in before} == before

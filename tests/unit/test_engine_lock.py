@@ -31,11 +31,12 @@ def test_a_second_holder_is_refused_with_the_holders_pid(tmp_path: Path) -> None
         with pytest.raises(RunLocked) as caught:
             RunLock(tmp_path, "acme/rocket").acquire()
         assert isinstance(caught.value, LbError)
-        assert caught.value.exit_code == 1
+        assert caught.value.exit_code == 5  # its own code: not a failed action (1), not a usage error (2)
         assert str(caught.value) == (
             "another lbconsole run is already applying a plan to acme/rocket "
-            f"(lock: {first.path}, pid {os.getpid()}); wait for it or remove the lock if that process is gone"
+            f"(pid {os.getpid()}, running; lock: {first.path}); wait for it to finish"
         )
+        assert "remove" not in str(caught.value)  # never advise deleting a lock whose holder is alive
         with RunLock(tmp_path, "acme/other"):  # another repository is independent
             pass
     assert not first.holder_path.exists()
@@ -58,6 +59,16 @@ def test_another_process_is_refused_while_held(tmp_path: Path) -> None:
     assert held.returncode == 7, held.stderr
     assert f"pid {os.getpid()}" in held.stdout
     assert free.returncode == 0, free.stdout + free.stderr
+
+
+def test_a_holder_on_another_host_is_named_and_its_lock_never_called_removable(tmp_path: Path) -> None:
+    first = RunLock(tmp_path, "acme/rocket")
+    with first:
+        first.holder_path.write_text(json.dumps({"pid": 4242, "host": "ci-runner-7"}), encoding="utf-8")
+        with pytest.raises(RunLocked) as caught:
+            RunLock(tmp_path, "acme/rocket").acquire()
+    assert "(pid 4242 on ci-runner-7; lock: " in caught.value.message
+    assert caught.value.message.endswith("wait for it to finish")
 
 
 def test_release_is_harmless_when_not_held(tmp_path: Path) -> None:
