@@ -22,6 +22,10 @@ is its handler's (`lbconsole.engine.handlers`). Rules:
   `UNREACHABLE_ABORT` consecutive `Unreachable` actions abort; the rest of
   the batch is then `failed` ("not attempted: ...") without a request, and
   the exit code is that error's (3 auth, 4 GitHub unreachable).
+- A write whose answer is lost (a timeout, a reset connection, a 5xx) may
+  have happened: it is never retried, and the PR is re-read once to decide
+  (`lbconsole.engine.reread`): `done` when the re-read shows its effect,
+  `failed` when it shows none, `unknown` when the re-read fails too.
 - `cancel` (Ctrl+C, the console's cancel) lets the action in flight finish;
   every later one is `cancelled`.
 - Every outcome goes to the log bus and, when given, the audit log.
@@ -54,6 +58,7 @@ from lbconsole.engine.outcomes import (
     format_counts,
     format_summary_table,
 )
+from lbconsole.engine.reread import AnswerLost, effect
 from lbconsole.engine.scan_model import ScanTools
 from lbconsole.errors import AuthError, GatewayError, LbError, RateLimited, Unreachable, UsageError
 from lbconsole.redact import redact
@@ -74,6 +79,7 @@ UNREACHABLE_ABORT = 3
 """Consecutive actions failing with `Unreachable` after which the rest are not attempted."""
 
 T = TypeVar("T")
+
 
 Progress = Callable[[int, int, ActionOutcome], object]
 """Called after each action with (actions finished, total, its outcome)."""
@@ -232,6 +238,8 @@ class _Run:
     def _one(self, action: Action) -> ActionOutcome:
         try:
             outcome = self._dispatch(action)
+        except AnswerLost as lost:
+            return self._reread(action, f"the answer was lost ({gh_message(lost.cause)})", "failed", lost.cause.status)
         except AuthError as exc:
             self._abort(f"authentication failed ({exc.message})", exc.exit_code)
             return self.outcome(action, "failed", exc.message)
@@ -256,6 +264,33 @@ class _Run:
             return self.outcome(action, "failed", f"unexpected error: {type(exc).__name__}: {exc}")
         self.unreachable_streak = 0
         return outcome
+
+    def _reread(self, action: Action, why: str, not_done: str, status: int | None = None) -> ActionOutcome:
+        """The outcome of an action cut off mid-way (`why`), as a re-read of its PR shows it.
+
+        `done` when the re-read shows the action's effect, `not_done` when it
+        shows none, `unknown` when the re-read fails too; `status` is the
+        HTTP status of the answer that was lost, if any.
+        """
+        self.bus.emit(action.kind, f"{why}; re-reading the PR to see what happened", "warning", action.pr)
+        try:
+            shows = effect(self.gateway, action)
+        except GatewayError as exc:
+            if isinstance(exc, Unreachable):
+                self.unreachable_streak += 1
+                if self.unreachable_streak >= UNREACHABLE_ABORT:
+                    self._abort(f"GitHub unreachable ({plural(self.unreachable_streak, 'action')} in a row)", 4)
+            return self.outcome(
+                action, "unknown", f"{why}; the re-read failed too ({gh_message(exc)}): check the PR", status=status
+            )
+        except ValueError as exc:
+            return self.outcome(action, "unknown", f"{why}; {exc}: check the PR", status=status)
+        self.unreachable_streak = 0
+        if shows is None:
+            return self.outcome(action, not_done, f"{why}; a re-read shows it was not done", status=status)
+        if action.kind == "merge":
+            self.merged_any = True
+        return self.outcome(action, "done", f"{shows} ({why}; a re-read shows it done)")
 
     def _abort(self, reason: str, code: int) -> None:
         self.aborted = reason
@@ -311,7 +346,16 @@ class _Run:
         if self.writes and interval > 0:
             self.sleep(interval)
         self.writes += 1
-        return request()
+        try:
+            return request()
+        except RateLimited:  # refused before anything happened
+            raise
+        except Unreachable as exc:  # a timeout or a reset: it may have reached GitHub
+            raise AnswerLost(exc) from exc
+        except GatewayError as exc:
+            if exc.status is not None and exc.status >= 500:  # e.g. a proxy's 502 after GitHub did it
+                raise AnswerLost(exc) from exc
+            raise
 
     def outcome(
         self,
@@ -328,7 +372,9 @@ class _Run:
     # -- log and audit -------------------------------------------------------------------
 
     def _log_outcome(self, outcome: ActionOutcome) -> None:
-        level = {"failed": "error", "stale": "warning", "cancelled": "warning"}.get(outcome.outcome, "info")
+        level = {"failed": "error", "unknown": "error", "stale": "warning", "cancelled": "warning"}.get(
+            outcome.outcome, "info"
+        )
         text = outcome.message if outcome.outcome in ("done", "planned") else f"{outcome.outcome}: {outcome.message}"
         self.bus.emit(outcome.action.kind, text, level, outcome.action.pr)
 

@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 
 from lbconsole.core.plan import Action
 
-OUTCOMES: tuple[str, ...] = ("done", "stale", "skipped", "failed", "cancelled", "planned")
-"""Every outcome: `planned` is a dry run's."""
+OUTCOMES: tuple[str, ...] = ("done", "stale", "skipped", "failed", "cancelled", "unknown", "planned")
+"""Every outcome: `planned` is a dry run's; `unknown` an action whose answer was lost and whose re-read failed too."""
 
-_NOT_CLEAN = ("failed", "stale", "cancelled")
+_NOT_CLEAN = ("failed", "stale", "cancelled", "unknown")
 """Outcomes that make a run's exit code 1."""
 
 
@@ -121,6 +121,8 @@ def format_counts(report: RunReport) -> str:
     keys: tuple[str, ...] = ("planned",) if not report.apply else ("done", "stale", "skipped", "failed", "cancelled")
     if not report.apply and report.counts.get("cancelled"):
         keys = ("planned", "cancelled")
+    if report.counts.get("unknown"):  # rare, and never to be missed: shown only when there is one
+        keys = (*keys, "unknown")
     return ", ".join(f"{k} {report.counts.get(k, 0)}" for k in keys)
 
 

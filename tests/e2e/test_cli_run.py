@@ -260,10 +260,35 @@ def test_a_saved_plan_that_does_more_than_the_limits_allow_is_refused(capsys, si
     assert merges > 1, plan
     before = {a["pr"]: _pull(sim, a["pr"]) for a in plan["actions"]}
 
-    code, out, err = _cli(capsys, sim, "run", "--plan", str(path), "--apply", "--yes", "--merge-limit", "1")
+    code, _, err = _cli(capsys, sim, "run", "--plan", str(path), "--apply", "--yes", "--merge-limit", "1")
 
     assert code == 2
     assert err.strip().splitlines() == [
         f"lbconsole: error: plan file {path}: merge: {merges} actions, more than limits.merge allows (1)"
     ]
     assert {n: _pull(sim, n) for n in before} == before
+
+
+@pytest.mark.parametrize("lost", ["502", "drop"])
+def test_a_merge_whose_answer_is_lost_is_re_read_and_audited_done(capsys, sim, tmp_path, lost):
+    from lbconsole.config import paths
+    from lbconsole.engine.audit import read_audit
+
+    path, plan = _save_plan(capsys, sim, tmp_path, mode="merge-only")
+    first = _by_kind(plan, "merge")[0]["pr"]
+    fault = {"after_write": lost, "error_rate": 1.0, "count": 1, "routes": [f"/pulls/{first}/merge"]}
+    httpx.post(f"{sim.url}/_sim/faults", json=fault)
+
+    code, out, err = _cli(capsys, sim, "run", "--plan", str(path), "--apply", "--json")
+
+    assert code == 0, err  # (a dropped connection makes the simulator's server log a traceback of its own)
+    assert "lbconsole: error" not in err
+    assert _pull(sim, first)["merged"] is True  # GitHub merged it; only the answer was lost
+    records = [r for r in read_audit(paths.state_dir() / "audit.jsonl") if r.get("pr") == first and r.get("outcome")]
+    merge_record = next(r for r in records if r["kind"] == "merge")
+    print(json.dumps(merge_record, indent=2))  # the audit record, as the note shows it
+    assert merge_record["outcome"] == "done"
+    assert "the answer was lost" in merge_record["message"]
+    assert merge_record["message"].endswith("a re-read shows it done)")
+    report = json.loads(out)
+    assert report["counts"]["unknown"] == 0

@@ -270,7 +270,7 @@ def test_an_exception_in_one_action_fails_it_and_the_rest_proceed() -> None:
 
     assert r.outcomes() == ["done", "failed", "failed", "done"]
     assert r.messages()[1] == "unexpected error: RuntimeError: boom"
-    assert r.messages()[2] == "Server Error (HTTP 502)"
+    assert r.messages()[2] == "the answer was lost (Server Error (HTTP 502)); a re-read shows it was not done"
     assert r.report.outcomes[2].status == 502
     assert gw.pulls[1].labels == ["a", "d"]
     assert r.report.exit_code == 1
