@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -146,9 +144,12 @@ def _execute(
 ) -> RunReport:
     """Run the plan through `engine.run.run_plan` (audit, lock, summary), logging to `out` and the log file.
 
-    The first Ctrl+C lets the action in flight finish and cancels the rest; a second one aborts.
+    The first Ctrl+C lets the action in flight finish and cancels the rest; SIGTERM or a second
+    Ctrl+C stops the action in flight too (`engine.interrupt`). Either way every outcome and the
+    run record are written, and the exit code is 130 (SIGINT) or 143 (SIGTERM).
     """
     from lbconsole.config import paths
+    from lbconsole.engine.interrupt import Interrupt
     from lbconsole.engine.logbus import LogBus, StreamSink
     from lbconsole.engine.logfile import LogFile
     from lbconsole.engine.run import run_plan
@@ -157,19 +158,8 @@ def _execute(
     bus.subscribe(StreamSink(out))
     env_paths = paths.AppPaths.resolve(os.environ)
     bus.subscribe(LogFile(env_paths.log_dir))
-    cancel = threading.Event()
-    previous = signal.getsignal(signal.SIGINT)
-
-    def interrupt(signum: int, frame: object) -> None:
-        if cancel.is_set():
-            raise KeyboardInterrupt
-        cancel.set()
-        bus.emit("app", "cancelling: the action in flight finishes, the rest are cancelled (Ctrl+C again to abort)")
-
-    in_main = threading.current_thread() is threading.main_thread()
-    if in_main:
-        signal.signal(signal.SIGINT, interrupt)
-    try:
+    interrupt = Interrupt(on_signal=lambda text: bus.emit("app", text, "warning"))
+    with interrupt.installed():
         return run_plan(
             planned,
             gateway,
@@ -178,12 +168,9 @@ def _execute(
             apply=apply,
             state_dir=env_paths.state_dir,
             lock=lock,
-            cancel=cancel,
+            interrupt=interrupt,
             summary_path=summary,
         )
-    finally:
-        if in_main:
-            signal.signal(signal.SIGINT, previous)
 
 
 def _report_dict(planned: Plan, report: RunReport) -> dict[str, Any]:

@@ -27,7 +27,10 @@ is its handler's (`lbconsole.engine.handlers`). Rules:
   (`lbconsole.engine.reread`): `done` when the re-read shows its effect,
   `failed` when it shows none, `unknown` when the re-read fails too.
 - `cancel` (Ctrl+C, the console's cancel) lets the action in flight finish;
-  every later one is `cancelled`.
+  every later one is `cancelled`. SIGTERM or a second Ctrl+C
+  (`lbconsole.engine.interrupt`) stops the action in flight too: a re-read
+  decides it (`done`, `cancelled` or `unknown`), the rest are `cancelled`,
+  the run record is written and the exit code is 128 + the signal (130, 143).
 - Every outcome goes to the log bus and, when given, the audit log.
 """
 
@@ -39,6 +42,7 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -50,6 +54,7 @@ from lbconsole.engine.audit import AuditLog
 from lbconsole.engine.handlers import HANDLERS, LocalHandler, describe
 from lbconsole.engine.handlers.base import gh_message, plural, short
 from lbconsole.engine.handlers.train import NO_CI_HINT
+from lbconsole.engine.interrupt import Interrupt, Interrupted, signal_name
 from lbconsole.engine.logbus import LogBus
 from lbconsole.engine.outcomes import (
     OUTCOMES,
@@ -58,7 +63,7 @@ from lbconsole.engine.outcomes import (
     format_counts,
     format_summary_table,
 )
-from lbconsole.engine.reread import AnswerLost, effect
+from lbconsole.engine.reread import AnswerLost, decide
 from lbconsole.engine.scan_model import ScanTools
 from lbconsole.errors import AuthError, GatewayError, LbError, RateLimited, Unreachable, UsageError
 from lbconsole.redact import redact
@@ -104,6 +109,7 @@ def execute(
     run_id: str | None = None,
     summary_path: str | os.PathLike[str] | None = None,
     clock: Callable[[], datetime] | None = None,
+    interrupt: Interrupt | None = None,
 ) -> RunReport:
     """Execute `plan` against `gateway` (SPEC 3.1).
 
@@ -121,6 +127,8 @@ def execute(
         run_id: identifies the run in the audit log; default a fresh random id.
         summary_path: a `report` action's Markdown is appended here too ($GITHUB_STEP_SUMMARY).
         clock: current time for outcomes (tests freeze it).
+        interrupt: the signal handler the caller installed (SIGINT, SIGTERM);
+            its `cancel` is the run's when `cancel` is None.
 
     Returns:
         Every outcome, the counts and the exit code.
@@ -142,7 +150,10 @@ def execute(
         run_id=run_id or uuid.uuid4().hex[:12],
         summary_path=Path(summary_path) if summary_path else None,
         clock=clock or _utcnow,
+        interrupt=interrupt,
     )
+    if cancel is None and interrupt is not None:
+        cancel = interrupt.cancel
     return runner.run(cancel, progress)
 
 
@@ -163,8 +174,10 @@ class _Run:
         run_id: str,
         summary_path: Path | None,
         clock: Callable[[], datetime],
+        interrupt: Interrupt | None = None,
     ) -> None:
         self.plan = plan
+        self.interrupt = interrupt
         self.repo = plan.repo
         self.gateway = gateway
         self.settings = settings
@@ -220,6 +233,9 @@ class _Run:
                     progress(index + 1, total, outcome)
                 except Exception as exc:  # a broken progress display must not stop the batch
                     self.bus.emit("run", f"progress callback failed: {type(exc).__name__}: {exc}", "error")
+        aborted, code = self.aborted, self.abort_code
+        if self.interrupt is not None and self.interrupt.signum:  # the exit says which signal stopped it
+            aborted, code = self.interrupt.stopping, self.interrupt.exit_code
         report = RunReport.of(
             outcomes,
             repo=plan.repo,
@@ -227,8 +243,8 @@ class _Run:
             run_id=self.run_id,
             apply=self.apply,
             cancelled=cancelled,
-            aborted=self.aborted,
-            abort_code=self.abort_code,
+            aborted=aborted,
+            abort_code=code,
         )
         level = "info" if report.exit_code == 0 else "warning"
         self.bus.emit("run", f"finished: {format_counts(report)} (exit {report.exit_code})", level)
@@ -237,7 +253,10 @@ class _Run:
 
     def _one(self, action: Action) -> ActionOutcome:
         try:
-            outcome = self._dispatch(action)
+            with self.interrupt.armed() if self.interrupt is not None else nullcontext():
+                outcome = self._dispatch(action)
+        except Interrupted as stop:
+            return self._reread(action, f"interrupted by {signal_name(stop.signum)}", "cancelled")
         except AnswerLost as lost:
             return self._reread(action, f"the answer was lost ({gh_message(lost.cause)})", "failed", lost.cause.status)
         except AuthError as exc:
@@ -266,31 +285,19 @@ class _Run:
         return outcome
 
     def _reread(self, action: Action, why: str, not_done: str, status: int | None = None) -> ActionOutcome:
-        """The outcome of an action cut off mid-way (`why`), as a re-read of its PR shows it.
-
-        `done` when the re-read shows the action's effect, `not_done` when it
-        shows none, `unknown` when the re-read fails too; `status` is the
-        HTTP status of the answer that was lost, if any.
-        """
-        self.bus.emit(action.kind, f"{why}; re-reading the PR to see what happened", "warning", action.pr)
-        try:
-            shows = effect(self.gateway, action)
-        except GatewayError as exc:
-            if isinstance(exc, Unreachable):
-                self.unreachable_streak += 1
-                if self.unreachable_streak >= UNREACHABLE_ABORT:
-                    self._abort(f"GitHub unreachable ({plural(self.unreachable_streak, 'action')} in a row)", 4)
-            return self.outcome(
-                action, "unknown", f"{why}; the re-read failed too ({gh_message(exc)}): check the PR", status=status
-            )
-        except ValueError as exc:
-            return self.outcome(action, "unknown", f"{why}; {exc}: check the PR", status=status)
-        self.unreachable_streak = 0
-        if shows is None:
-            return self.outcome(action, not_done, f"{why}; a re-read shows it was not done", status=status)
-        if action.kind == "merge":
+        """`reread.decide`, counting a re-read that could not reach GitHub towards the abort."""
+        if not self.apply:  # a dry run sent nothing: nothing to re-read
+            return self.outcome(action, not_done, why)
+        outcome, failure = decide(self, action, why, not_done, status)
+        if isinstance(failure, Unreachable):
+            self.unreachable_streak += 1
+            if self.unreachable_streak >= UNREACHABLE_ABORT:
+                self._abort(f"GitHub unreachable ({plural(self.unreachable_streak, 'action')} in a row)", 4)
+        elif failure is None:
+            self.unreachable_streak = 0
+        if outcome.outcome == "done" and action.kind == "merge":
             self.merged_any = True
-        return self.outcome(action, "done", f"{shows} ({why}; a re-read shows it done)")
+        return outcome
 
     def _abort(self, reason: str, code: int) -> None:
         self.aborted = reason

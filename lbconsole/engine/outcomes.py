@@ -151,7 +151,7 @@ def format_summary_table(report: RunReport) -> str:
     ]
     if report.aborted:
         lines += ["", f"Stopped early: {_cell(report.aborted)}."]
-    if report.cancelled:
+    if report.cancelled and not report.aborted:
         lines += ["", "Cancelled by the operator; the action in flight finished."]
     if not report.outcomes:
         lines += ["", "Nothing to do."]

@@ -21,7 +21,8 @@ from lbconsole.core.models import ScanState
 from lbconsole.core.orchestrator import CONFLICT_MARKER, NEEDS_REBASE
 from lbconsole.core.plan import Action
 from lbconsole.core.ports import Gateway
-from lbconsole.engine.handlers.base import find_marked, short
+from lbconsole.engine.handlers.base import Run, find_marked, short
+from lbconsole.engine.outcomes import ActionOutcome, with_status
 from lbconsole.errors import GatewayError
 
 
@@ -75,3 +76,32 @@ def effect(gateway: Gateway, action: Action) -> str | None:
     if snap.has_label(label) and find_marked(gateway.list_comments(n), CONFLICT_MARKER) is not None:
         return f"labelled {label}; author notified"
     return None
+
+
+def decide(
+    run: Run, action: Action, why: str, not_done: str, status: int | None = None
+) -> tuple[ActionOutcome, GatewayError | None]:
+    """The outcome of an action cut off mid-way (`why`), as one re-read of its PR shows it.
+
+    Args:
+        run: the run the action belongs to (its gateway, log and outcomes).
+        action: the action whose answer was lost, or that a signal interrupted.
+        why: what cut it off, the start of the outcome's message.
+        not_done: the outcome when the re-read shows nothing done
+            (`failed` for a lost answer, `cancelled` for an interrupted action).
+        status: the HTTP status of the answer that was lost, if any.
+
+    Returns:
+        `done`, `not_done` or `unknown`, and the error of a re-read that failed (None when it answered).
+    """
+    run.bus.emit(action.kind, f"{why}; re-reading the PR to see what happened", "warning", action.pr)
+    try:
+        shows = effect(run.gateway, action)
+    except GatewayError as exc:
+        message = f"{why}; the re-read failed too ({with_status(exc.message, exc.status)}): check the PR"
+        return run.outcome(action, "unknown", message, status=status), exc
+    except ValueError as exc:
+        return run.outcome(action, "unknown", f"{why}; {exc}: check the PR", status=status), None
+    if shows is None:
+        return run.outcome(action, not_done, f"{why}; a re-read shows it was not done", status=status), None
+    return run.outcome(action, "done", f"{shows} ({why}; a re-read shows it done)"), None

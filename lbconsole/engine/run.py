@@ -34,6 +34,7 @@ from lbconsole.core.ports import Gateway
 from lbconsole.core.settings import Settings
 from lbconsole.engine.audit import AuditLog
 from lbconsole.engine.executor import Progress, execute
+from lbconsole.engine.interrupt import Interrupt
 from lbconsole.engine.lock import RunLock
 from lbconsole.engine.logbus import LogBus
 from lbconsole.engine.outcomes import RunReport, format_summary_table
@@ -57,6 +58,7 @@ def run_plan(
     sleep: Callable[[float], None] = time.sleep,
     scanner: ScanTools | None = None,
     run_id: str | None = None,
+    interrupt: Interrupt | None = None,
 ) -> RunReport:
     """Run `plan`: under the run lock when applying, audited, its summary written.
 
@@ -79,6 +81,7 @@ def run_plan(
         sleep: waits between writes and mergeability re-reads (tests and the simulator skip them).
         scanner: the security scanner; default the built-in one.
         run_id: the run's id in the audit log; default a fresh random id.
+        interrupt: the SIGINT/SIGTERM handler the caller installed (`engine.interrupt`).
 
     Returns:
         Every outcome, the counts and the exit code.
@@ -110,6 +113,7 @@ def run_plan(
             run_id=run_id,
             summary_path=summary_path,
             clock=clock,
+            interrupt=interrupt,
         )
     if summary_path:
         with Path(summary_path).open("a", encoding="utf-8") as summary:
