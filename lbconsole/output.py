@@ -61,6 +61,13 @@ def queue_dict(
                         "additions": a.pr.additions,
                         "deletions": a.pr.deletions,
                         "url": a.pr.url,
+                        "merge_queue": None
+                        if a.pr.queue_entry is None
+                        else {
+                            "position": a.pr.queue_entry.position,
+                            "state": a.pr.queue_entry.state,
+                            "estimated_s": a.pr.queue_entry.eta_s,
+                        },
                     }
                     for a in items
                 ],

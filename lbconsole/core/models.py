@@ -73,6 +73,23 @@ class ChecksState(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class QueueEntry:
+    """A PR's place in GitHub's merge queue (GraphQL `MergeQueueEntry`)."""
+
+    position: int
+    """1 is the next to merge."""
+    state: str
+    """GitHub's `MergeQueueEntryState`: QUEUED, AWAITING_CHECKS, MERGEABLE, UNMERGEABLE, LOCKED."""
+    eta_s: int | None = None
+    """GitHub's estimate of the seconds until it merges (None: no estimate)."""
+
+    def text(self) -> str:
+        """`in the merge queue at position 2 (awaiting checks, about 6 min)`."""
+        eta = f", about {max(1, round(self.eta_s / 60))} min" if self.eta_s is not None else ""
+        return f"in the merge queue at position {self.position} ({self.state.lower().replace('_', ' ')}{eta})"
+
+
+@dataclass(frozen=True, slots=True)
 class PullRequest:
     """The facts of one open pull request (SPEC 1.1)."""
 
@@ -105,6 +122,8 @@ class PullRequest:
     scan: ScanState = ScanState.NONE
     """lbconsole's scan status on the head commit: the security gate reads it (SPEC 3.5)."""
     url: str = ""
+    queue_entry: QueueEntry | None = None
+    """Its entry in the base branch's merge queue, when it is queued."""
     label_keys: frozenset[str] = field(init=False, repr=False, compare=False)
     """The labels casefolded, computed once: label checks are hot in the planner."""
 
@@ -136,3 +155,5 @@ class Queue:
     (None: not readable with this token)."""
     required_checks: tuple[str, ...] = ()
     """The status checks branch protection requires (empty: none, or not readable)."""
+    merge_queue: bool = False
+    """The default branch has a GitHub merge queue (GraphQL `Repository.mergeQueue`)."""

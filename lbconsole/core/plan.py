@@ -50,7 +50,8 @@ class Action:
     """Why the PR gets nothing more in this plan (e.g. only a label: "draft"); on its first action only."""
     via: str = ""
     """How a merge-batch action happens under strict protection (`lbconsole.core.strategy`):
-    `train` (a merge after update and checks) or `pipeline` (an update the next run merges)."""
+    `train` (a merge after update and checks), `pipeline` (an update the next run merges) or
+    `queue` (a merge that enqueues the PR in GitHub's merge queue)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,9 +149,9 @@ MAX_LABEL_LENGTH = 50
 PR_KINDS = frozenset(ACTION_KINDS) - {"report"}
 """Action kinds that act on one pull request (and carry its head SHA)."""
 
-VIAS = frozenset({("train", "merge"), ("pipeline", "update_branch")})
+VIAS = frozenset({("train", "merge"), ("queue", "merge"), ("pipeline", "update_branch")})
 """(via, kind) pairs a plan may carry."""
-STRATEGY_NAMES = frozenset({"direct", "train", "pipeline"})
+STRATEGY_NAMES = frozenset({"direct", "queue", "train", "pipeline"})
 
 _SHA = re.compile(r"[0-9a-f]{40}")
 _BATCHES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -251,7 +252,7 @@ def _action(c: _Checker, where: str, item: Mapping[str, Any]) -> Action | None:
         via=c.text(item, "via", where),
     )
     if action.via and (action.via, kind) not in VIAS:
-        c.bad(f"{where}via", f"{_show(action.via)} is not a way to {kind} (train merges, pipeline updates)")
+        c.bad(f"{where}via", f"{_show(action.via)} is not a way to {kind} (train and queue merge, pipeline updates)")
     return action if len(c.problems) == before else None
 
 
@@ -305,7 +306,8 @@ def from_dict(data: Mapping[str, Any]) -> Plan:
     notes = c.texts(data, "notes", "")
     strategy = c.text(data, "merge_strategy", "")
     if strategy and strategy not in STRATEGY_NAMES:
-        c.bad("merge_strategy", f"unknown merge strategy {_show(strategy)} (strategies: direct, train, pipeline)")
+        names = ", ".join(sorted(STRATEGY_NAMES))
+        c.bad("merge_strategy", f"unknown merge strategy {_show(strategy)} (strategies: {names})")
     if c.problems:
         raise PlanFormatError(c.problems)
     plan = Plan(repo, mode, generated_at, limits, tuple(actions), skipped, notes, strategy)

@@ -127,11 +127,14 @@ class _Builder:
 
 def _merge(b: _Builder, a: Analysis) -> None:
     via = ""
+    if a.pr.queue_entry is not None:  # GitHub's merge queue has it: nothing for this run to do
+        b.why(a, a.pr.queue_entry.text())
+        return
     if not a.readiness.ready:
-        if b.strategy.name != "train" or a.readiness.reasons != (BEHIND_REASON,):
+        if b.strategy.name not in ("train", "queue") or a.readiness.reasons != (BEHIND_REASON,):
             b.why(a, *a.readiness.reasons)
             return
-        via = "train"  # ready but for the base branch: the train updates it first
+        via = b.strategy.name  # ready but for the base branch: the train updates it, the queue tests it
     scan = a.pr.scan
     scan = a.pr.scan
     if scan is ScanState.FAILURE:
@@ -141,7 +144,9 @@ def _merge(b: _Builder, a: Analysis) -> None:
     if b.used["merge"] >= limit:
         b.why(a, f"limit: merge batch full ({limit})")
         return
-    reason = f"ready: {a.readiness.summary}" if not via else "ready but behind the base branch: the train updates it"
+    reason = f"ready: {a.readiness.summary}"
+    if via:
+        reason = f"ready but behind the base branch: the {'train updates' if via == 'train' else 'queue tests'} it"
     if scan is not ScanState.SUCCESS:
         if not b.scan(a):
             b.why(
@@ -160,7 +165,7 @@ def _merge(b: _Builder, a: Analysis) -> None:
 
 def _conflict(b: _Builder, a: Analysis, mode: str) -> None:
     pr = a.pr
-    if pr.number in b.merging:  # a train car: its merge updates it
+    if pr.number in b.merging or pr.queue_entry is not None:  # a train car, or the merge queue has it
         return
     conflicting = is_conflicting(pr)
     behind = pr.merge_state is MergeState.BEHIND and not conflicting
@@ -327,8 +332,14 @@ def _follow(b: _Builder, strategy: Strategy, settings: Settings) -> list[str]:
     merges = b.batches["merge"]
     if strategy.name == DIRECT:
         return []
-    first, rest = merges[0], merges[1:]
     lead = strategy.why
+    if strategy.name == "queue":
+        b.batches["merge"] = [replace(a, via="queue") for a in merges]
+        return [
+            f"{lead}: {', '.join(f'#{a.pr}' for a in merges)} enqueued with expectedHeadOid pinned to the planned "
+            "heads; GitHub tests each on merge_group after the ones ahead of it and merges them in order"
+        ]
+    first, rest = merges[0], merges[1:]
     if not rest:
         update = "after a branch update and its checks" if first.via else "it needs no branch update"
         return [f"{lead}: one merge planned, #{first.pr}; {update}"]

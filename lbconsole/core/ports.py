@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from lbconsole.core.models import MergeState, Queue, ScanState
+from lbconsole.core.models import MergeState, Queue, QueueEntry, ScanState
 
 WaitCallback = Callable[[float, str], None]
 """Called with (seconds left, reason) while a rate limit is waited out."""
@@ -320,6 +320,13 @@ class Gateway(Protocol):
 
     def update_branch(self, number: int, expected_head_sha: str) -> None:
         """PUT .../update-branch with `expected_head_sha`; 422 on a SHA mismatch."""
+        ...
+
+    def enqueue(self, number: int, expected_head_sha: str) -> QueueEntry:
+        """GraphQL `enqueuePullRequest` pinned to `expected_head_sha`: the PR's merge queue entry.
+
+        Raises GatewayError with GitHub's message when refused (status 409: the head moved).
+        """
         ...
 
     def add_labels(self, number: int, labels: list[str]) -> None:

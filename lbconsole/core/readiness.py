@@ -21,7 +21,8 @@ class Readiness:
 
     ready: bool
     state: str
-    """ready, behind, conflict, checks failing, changes requested, draft, blocked or pending."""
+    """ready, queued (in the merge queue), behind, conflict, checks failing, changes requested, draft,
+    blocked or pending."""
     reasons: tuple[str, ...]
     """Every unmet condition; empty when ready."""
     summary: str = ""
@@ -127,8 +128,9 @@ def assess(pr: PullRequest, category: str, policy: MergePolicy) -> Readiness:
     if not reasons:
         order = {"approved": 0, "checks passing": 1, "clean": 2}
         met.sort(key=lambda m: order.get(m, 0 if m.startswith("trusted") else 3))
-        return Readiness(True, "ready", (), ", ".join(met))
-    return Readiness(False, _state_word(pr, reasons, blocking, conflict), tuple(reasons))
+        return Readiness(True, "queued" if pr.queue_entry else "ready", (), ", ".join(met))
+    word = "queued" if pr.queue_entry else _state_word(pr, reasons, blocking, conflict)
+    return Readiness(False, word, tuple(reasons))
 
 
 def _state_word(pr: PullRequest, reasons: list[str], blocking: list[str], conflict: bool) -> str:

@@ -14,7 +14,7 @@ __all__ = ["MODES"]  # re-exported: settings validate modes
 
 
 MERGE_METHODS: tuple[str, ...] = ("squash", "merge", "rebase")
-MERGE_STRATEGIES: tuple[str, ...] = ("auto", "train", "pipeline")
+MERGE_STRATEGIES: tuple[str, ...] = ("auto", "queue", "train", "pipeline")
 """How a batch merges under "require branches to be up to date" (`lbconsole.core.strategy`)."""
 MAX_TRAIN_BUDGET_S = 21_000
 """The longest a merge train may wait: under GitHub's 6-hour job limit, with room for the rest of the run."""
@@ -74,8 +74,9 @@ class MergePolicy:
     blocking_labels: tuple[str, ...] = ("do-not-merge", "wip", "hold", "blocked")
     """Labels that keep a PR out of any merge batch."""
     strategy: str = "auto"
-    """Under strict protection: `train` (update, wait for CI, merge, one PR after another in one run),
-    `pipeline` (merge one, update the next so their CI runs before the next run) or `auto` (train)."""
+    """`queue` (enqueue the batch in the base branch's GitHub merge queue), or under strict protection
+    `train` (update, wait for CI, merge, one PR after another in one run), `pipeline` (merge one,
+    update the next so their CI runs before the next run); `auto`: queue when there is one, else train."""
     train_budget_s: int = 540
     """The longest a merge train waits for branch updates and checks in one run (seconds); the default
     keeps the job (budget + 5 minutes) under ubuntu-slim's 15-minute job limit."""

@@ -23,9 +23,16 @@ merges one PR and skips the rest. A strategy says what happens to the rest:
   them. It needs no waiting job, but each merge moves the base again, so
   under strict protection all but one of the updated PRs are behind again
   by the next run: 0.49 merges per run, 41 runs, and 137 CI runs.
-- `auto` (the default) is `train`: it is the only one that beats one merge
-  per run under strict protection, at the price of runner minutes spent
-  waiting for CI (the budget bounds them).
+- `queue`: when the base branch has a GitHub merge queue, the run enqueues
+  the batch (GraphQL `enqueuePullRequest` with `expectedHeadOid`, so the
+  SHA guard holds) and waits for none of it: GitHub tests each PR on
+  `merge_group` against the PRs ahead of it and merges them in order, and
+  the orchestrator job bills no minute waiting. Strict protection or not,
+  a queue is the best way to merge a batch where there is one.
+- `auto` (the default) is `queue` when the base branch has a merge queue,
+  else `train` under strict protection: the train is the only strategy
+  without a queue that beats one merge per run, at the price of runner
+  minutes spent waiting for CI (the budget bounds them).
 
 Without strict protection (or when nothing says it is on) a batch merges
 as planned: the strategy is `direct`.
@@ -60,14 +67,19 @@ def choose(queue: Queue, policy: MergePolicy) -> Strategy:
     read (a token without admin rights sees none), a PR reading BEHIND proves
     it, since GitHub reports BEHIND only under strict protection.
     """
+    if queue.merge_queue and policy.strategy in ("auto", "queue"):
+        return Strategy(
+            "queue", f"the base branch has a merge queue, so merge.strategy = {policy.strategy} enqueues the batch"
+        )
     strict = queue.strict
     how = "branch protection requires up-to-date branches"
     if strict is None and any(p.merge_state is MergeState.BEHIND for p in queue.pulls):
         strict, how = True, "a PR reads BEHIND, so branches must be up to date"
     if not strict:
         return Strategy(DIRECT, "branches need not be up to date: every merge can happen in this run")
-    if policy.strategy == "auto":
-        return Strategy("train", f"{how}, so merge.strategy = auto runs a merge train")
+    if policy.strategy in ("auto", "queue"):
+        why = "auto" if policy.strategy == "auto" else "queue, but the base branch has no merge queue: it"
+        return Strategy("train", f"{how}, so merge.strategy = {why} runs a merge train")
     return Strategy(policy.strategy, f"{how}; merge.strategy = {policy.strategy}")
 
 
@@ -79,6 +91,11 @@ def merges_text(plan: Plan) -> str:
         return (
             f"Merges: up to {len(merges)} in a merge train: 1 now, then {cars} one by one, each after a branch "
             "update and its checks (strict branch protection)."
+        )
+    if plan.strategy == "queue" and merges:
+        return (
+            f"Merges: {len(merges)} enqueued in the merge queue, pinned to their planned heads; GitHub tests "
+            "each on merge_group and merges them in order (this run waits for none)."
         )
     if plan.strategy == "pipeline":
         updates = sum(1 for a in plan.actions if a.via == "pipeline")

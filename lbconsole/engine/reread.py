@@ -59,6 +59,8 @@ def effect(gateway: Gateway, action: Action) -> str | None:
     n = action.pr
     if n is None or action.kind not in REREAD_KINDS:
         raise ValueError(f"a {action.kind} action cannot be checked by a re-read")
+    if action.via == "queue":
+        raise ValueError("a re-read of the PR does not show the merge queue")
     if action.kind == "security_scan":
         state = gateway.scan_state(action.head_sha)
         if state in (ScanState.SUCCESS, ScanState.FAILURE):

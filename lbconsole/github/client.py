@@ -220,8 +220,8 @@ class GitHubClient:
                 status=raw.status_code,
             ) from exc
 
-    def graphql(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-        """Run one GraphQL query (never a mutation: it may be retried).
+    def graphql(self, query: str, variables: dict[str, Any], *, mutation: bool = False) -> dict[str, Any]:
+        """Run one GraphQL query, or a `mutation` (never retried on a 5xx: it may have happened).
 
         GitHub reports GraphQL rate limits as a 200 with an error of type
         RATE_LIMITED; those go through the same bounded wait as REST ones.
@@ -247,7 +247,7 @@ class GitHubClient:
                 raise PrimaryRateLimitExceeded(response, timedelta(0))
             return response
 
-        self.call(send)
+        self.call(send, idempotent=not mutation)
         if not isinstance(body, dict):
             raise GatewayError("GitHub's GraphQL answer is not a JSON object")
         errors = body.get("errors")

@@ -10,7 +10,6 @@ or gateway types here, so no githubkit type leaves this package.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -18,40 +17,23 @@ from typing import Any
 
 import httpx
 
-from lbconsole.core.models import PullRequest, Queue, ScanState
+from lbconsole.core.models import PullRequest, Queue, QueueEntry, ScanState
 from lbconsole.core.orchestrator import SCAN_CONTEXT
 from lbconsole.core.ports import Comment, CommitChecks, MergeResult, PullFile, PullSnapshot, RateLimit, WaitCallback
-from lbconsole.core.settings import MERGE_METHODS, REPO_PATTERN, GithubSettings
+from lbconsole.core.settings import MERGE_METHODS, GithubSettings
 from lbconsole.errors import GatewayError, UsageError
 from lbconsole.github import translate
 from lbconsole.github.actions import ActionsApi
 from lbconsole.github.checks import checks_from_rest, protection_of
 from lbconsole.github.client import GitHubClient
 from lbconsole.github.queries import OPEN_PULLS, PAGE_SIZE
-
-REPO = re.compile(REPO_PATTERN)
-"""GitHub's rules for an owner login and a repository name (shared with the config and the CLI)."""
+from lbconsole.github.repo_name import parse_repo
 
 STATUS_STATES = ("success", "failure", "error", "pending")
 MAX_FILE_PAGES = 30
 """GitHub lists at most 3,000 files of a pull request (30 pages of 100)."""
 MAX_DESCRIPTION = 140
 """GitHub refuses commit status descriptions longer than this."""
-
-
-def parse_repo(repo: str) -> tuple[str, str]:
-    """Split ``owner/name``.
-
-    Raises:
-        UsageError: `repo` is not of the form ``owner/name``.
-    """
-    text = repo.strip()
-    if text.endswith(".git"):
-        text = text[:-4]
-    match = REPO.fullmatch(text)
-    if match is None:
-        raise UsageError(f"repository {repo!r} is not of the form owner/name (e.g. octocat/hello-world)")
-    return match["owner"], match["name"]
 
 
 class GitHubGateway:
@@ -161,6 +143,7 @@ class GitHubGateway:
         default_branch = "main"
         strict: bool | None = None
         required: tuple[str, ...] = ()
+        merge_queue = False
         while True:
             data = self.client.graphql(
                 OPEN_PULLS, {"owner": self.owner, "name": self.name, "first": PAGE_SIZE, "after": after}
@@ -175,6 +158,7 @@ class GitHubGateway:
             if isinstance(branch, dict) and isinstance(branch.get("name"), str):
                 default_branch = branch["name"]
                 strict, required = protection_of(branch)
+            merge_queue = isinstance(repository.get("mergeQueue"), dict)
             connection = repository.get("pullRequests")
             if not isinstance(connection, dict):
                 raise GatewayError(f"repository {self.repo}: GraphQL answer has no pullRequests")
@@ -206,6 +190,7 @@ class GitHubGateway:
             notes=tuple(notes),
             strict=strict,
             required_checks=required,
+            merge_queue=merge_queue,
         )
 
     def queue_changed(self) -> bool:
@@ -310,6 +295,12 @@ class GitHubGateway:
             )
         )
         return translate.merge_result_from_rest(self.client.json(response), number)
+
+    def enqueue(self, number: int, expected_head_sha: str) -> QueueEntry:
+        """Add the PR to the base branch's merge queue, pinned to `expected_head_sha` (GraphQL only)."""
+        from lbconsole.github.merge_queue import enqueue
+
+        return enqueue(self.client, self.owner, self.name, number, expected_head_sha)
 
     def update_branch(self, number: int, expected_head_sha: str) -> None:
         """PUT .../update-branch with `expected_head_sha`; 422 on a SHA mismatch."""

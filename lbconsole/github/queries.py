@@ -17,6 +17,7 @@ query OpenPulls($owner: String!, $name: String!, $first: Int!, $after: String) {
   rateLimit { cost remaining resetAt }
   repository(owner: $owner, name: $name) {
     defaultBranchRef { name branchProtectionRule { requiresStrictStatusChecks requiredStatusCheckContexts } }
+    mergeQueue { id }
     pullRequests(states: [OPEN], first: $first, after: $after, orderBy: {field: CREATED_AT, direction: ASC}) {
       totalCount
       pageInfo { hasNextPage endCursor }
@@ -38,6 +39,7 @@ query OpenPulls($owner: String!, $name: String!, $first: Int!, $after: String) {
         files(first: 100) { totalCount nodes { path } }
         mergeable
         mergeStateStatus
+        mergeQueueEntry { position state estimatedTimeToMerge }
         reviewDecision
         commits(last: 1) {
           nodes {
@@ -64,5 +66,21 @@ query OpenPulls($owner: String!, $name: String!, $first: Int!, $after: String) {
 """.replace("SCAN_CONTEXT", SCAN_CONTEXT)
 """One page of open pull requests with every fact the planner needs."""
 
-ALL_DOCUMENTS: dict[str, str] = {"OpenPulls": OPEN_PULLS}
+PULL_ID = """
+query PullId($owner: String!, $name: String!, $number: Int!) {
+  repository(owner: $owner, name: $name) { pullRequest(number: $number) { id headRefOid } }
+}
+"""
+"""A PR's node id, which GraphQL mutations take."""
+
+ENQUEUE = """
+mutation Enqueue($id: ID!, $head: GitObjectID!) {
+  enqueuePullRequest(input: {pullRequestId: $id, expectedHeadOid: $head}) {
+    mergeQueueEntry { position state estimatedTimeToMerge }
+  }
+}
+"""
+"""Add a PR to the base branch's merge queue, pinned to the head SHA the plan saw."""
+
+ALL_DOCUMENTS: dict[str, str] = {"OpenPulls": OPEN_PULLS, "PullId": PULL_ID, "Enqueue": ENQUEUE}
 """Every document the gateway can send, by operation name (validated in tests)."""

@@ -36,7 +36,15 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
-from lbconsole.core.models import ChecksState, Mergeable, MergeState, PullRequest, ReviewDecision, ScanState
+from lbconsole.core.models import (
+    ChecksState,
+    Mergeable,
+    MergeState,
+    PullRequest,
+    QueueEntry,
+    ReviewDecision,
+    ScanState,
+)
 from lbconsole.core.ports import Comment, MergeResult, PullFile, PullSnapshot
 from lbconsole.errors import GatewayError
 
@@ -285,7 +293,16 @@ def pull_from_node(data: Any) -> PullRequest:
         failing_checks=failing,
         scan=_scan(commit, head_sha),
         url=node.opt_text("url"),
+        queue_entry=queue_entry_from_node(node.opt_node("mergeQueueEntry")),
     )
+
+
+def queue_entry_from_node(node: _Node | None) -> QueueEntry | None:
+    """A GraphQL ``MergeQueueEntry`` (position, state, estimatedTimeToMerge), or None for no entry."""
+    if node is None:
+        return None
+    eta = node.opt_integer("estimatedTimeToMerge", -1)
+    return QueueEntry(position=node.integer("position"), state=node.text("state"), eta_s=eta if eta >= 0 else None)
 
 
 def truncation_notes(data: Any) -> list[str]:

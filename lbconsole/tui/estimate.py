@@ -33,7 +33,7 @@ class CostEstimate:
     paced_s: float
     """Minimum run time spent pacing writes (`github.write_interval_s`)."""
     ci_runs: int = 0
-    """CI runs the plan starts (every branch update makes a new head)."""
+    """CI runs the plan starts (every branch update makes a new head; every queued PR a merge group)."""
     train_wait_s: int = 0
     """The longest the job may wait for a merge train's checks (`merge.train_budget_s`); 0: no train."""
 
@@ -67,6 +67,10 @@ def estimate_cost(plan: Plan, settings: Settings | None = None) -> CostEstimate:
         r, w = TRAIN_CAR
         reads, writes = reads + r * cars, writes + w * cars
         by_kind.append(("train car", cars, (r + w) * cars))
+    queued = sum(1 for a in plan.actions if a.via == "queue")
+    if queued:  # each enqueue: the PR's node id (a GraphQL read) before the mutation; its merge needs no call
+        reads += queued
+        by_kind.append(("merge queue node id", queued, queued))
     interval = settings.github.write_interval_s if settings is not None else 1.0
     budget = (settings or Settings()).merge.train_budget_s
     return CostEstimate(
@@ -74,7 +78,7 @@ def estimate_cost(plan: Plan, settings: Settings | None = None) -> CostEstimate:
         writes,
         tuple(by_kind),
         paced_s=max(0, writes - 1) * interval,
-        ci_runs=summary.get("update_branch", 0) + cars,
+        ci_runs=summary.get("update_branch", 0) + cars + queued,  # a queued PR's merge group runs CI
         train_wait_s=budget if cars else 0,
     )
 

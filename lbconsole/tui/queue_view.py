@@ -101,6 +101,7 @@ def sorted_members(members: Sequence[Analysis], sort: str) -> Sequence[Analysis]
 
 STATE_MEANINGS: tuple[tuple[str, str], ...] = (
     ("ready", "mergeable now: checks pass, approved (or a trusted bot), clean against the base"),
+    ("queued", "in the base branch's GitHub merge queue: GitHub merges it once its merge group passes"),
     ("behind", "behind the base branch: the plan updates the branch"),
     ("conflict", "merge conflict with the base: the plan notifies the author"),
     ("checks failing", "a required check failed"),

@@ -28,6 +28,7 @@ Cell = tuple[str, str]
 
 STATE_TONES: dict[str, str] = {
     "ready": "success",
+    "queued": "accent",
     "behind": "warning",
     "conflict": "error",
     "checks failing": "error",

@@ -10,7 +10,7 @@ import threading
 from dataclasses import replace
 from typing import Any
 
-from lbconsole.core.models import MergeState, PullRequest, Queue, ScanState
+from lbconsole.core.models import MergeState, PullRequest, Queue, QueueEntry, ScanState
 from lbconsole.core.orchestrator import SCAN_CONTEXT
 from lbconsole.core.ports import (
     CheckResult,
@@ -163,6 +163,9 @@ class FakeGateway:
             self.merged[number] = sha
             self.changed = True
         return MergeResult(sha="m" * 40, message="Pull Request successfully merged")
+
+    def enqueue(self, number: int, expected_head_sha: str) -> QueueEntry:
+        raise GatewayError("Pull request is not in a repository with a merge queue.")
 
     def update_branch(self, number: int, expected_head_sha: str) -> None:
         self.calls.append(("update_branch", number))

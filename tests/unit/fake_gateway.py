@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from lbconsole.core.models import MergeState, Queue, ScanState
+from lbconsole.core.models import MergeState, Queue, QueueEntry, ScanState
 from lbconsole.core.orchestrator import SCAN_CONTEXT
 from lbconsole.core.ports import CheckResult, Comment, CommitChecks, MergeResult, PullFile, PullSnapshot, RateLimit
 from lbconsole.errors import GatewayError
@@ -54,6 +54,9 @@ class FakeGateway:
         """Per head: the states `ci/test` reads on successive polls (the last one stays); default success."""
         self.after_merge: Callable[[FakeGateway, int], None] | None = None
         """Called after each successful merge (e.g. to make another PR conflicting)."""
+        self.merge_queue = False
+        """The base branch has a merge queue (`enqueue` works)."""
+        self.queued: list[int] = []
         self._comment_id = 1000
         self._merge_seq = 0
 
@@ -125,6 +128,18 @@ class FakeGateway:
         if self.after_merge is not None:
             self.after_merge(self, number)
         return MergeResult(sha=f"{self._merge_seq:07x}" + "m" * 33, message="Pull Request successfully merged")
+
+    def enqueue(self, number: int, expected_head_sha: str) -> QueueEntry:
+        self._enter("enqueue", number, number, expected_head_sha)
+        p = self._pull(number)
+        if not self.merge_queue:
+            raise GatewayError("Pull request is not in a repository with a merge queue.")
+        if expected_head_sha != p.head_sha:
+            raise GatewayError("the head moved: not enqueued", status=409)
+        if number in self.queued:
+            raise GatewayError("Pull request is already queued to merge.")
+        self.queued.append(number)
+        return QueueEntry(position=len(self.queued), state="AWAITING_CHECKS", eta_s=300 * len(self.queued))
 
     def update_branch(self, number: int, expected_head_sha: str) -> None:
         self._enter("update_branch", number, number, expected_head_sha)

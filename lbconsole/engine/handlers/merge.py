@@ -9,7 +9,11 @@ A merge the plan marked `via: train` that reads BEHIND is a train car
 (`lbconsole.engine.handlers.train`): its branch is updated, its checks on
 the new head awaited, the new head scanned, and it merges at that head.
 
-The security gate: right before the merge call, the built-in scan's status
+A merge the plan marked `via: queue` enqueues the PR in the base branch's
+merge queue instead (GraphQL, pinned to the planned head): GitHub merges it
+once its `merge_group` checks pass, after the PRs ahead of it.
+
+The security gate: right before the merge (or enqueue) call, the built-in scan's status
 on exactly the planned head is read again; anything but a passed scan
 skips the merge with the gate's reason (`core.gate.merge_refusal`).
 """
@@ -33,6 +37,8 @@ MERGEABILITY_POLL_S = 2.0
 
 def merge(run: Run, action: Action, snap: PullSnapshot) -> ActionOutcome:
     """Merge the PR with `sha` pinned to the planned head (409: it moved, `stale`)."""
+    if action.via == "queue":
+        return _enqueue(run, action, snap)
     n = pr_of(action)
     sha, rode = action.head_sha, ""
     after = "after an earlier merge" if run.merged_any else "since the plan"
@@ -84,6 +90,25 @@ def merge(run: Run, action: Action, snap: PullSnapshot) -> ActionOutcome:
     return run.outcome(action, "done", f"merged {short(result.sha)} ({method}){rode}", merged_sha=result.sha)
 
 
+def _enqueue(run: Run, action: Action, snap: PullSnapshot) -> ActionOutcome:
+    """Add the PR to the merge queue at its planned head, once the gate passed there."""
+    n, sha = pr_of(action), action.head_sha
+    if snap.merge_state is MergeState.DIRTY:
+        return run.outcome(action, "skipped", "became conflicting since the plan: not enqueued")
+    refusal = merge_refusal(run.gateway.scan_state(sha), sha)
+    if refusal is not None:
+        return run.outcome(action, "skipped", refusal)
+    try:
+        entry = run.write(lambda: run.gateway.enqueue(n, sha))
+    except (Unreachable, RateLimited):
+        raise
+    except GatewayError as exc:
+        if exc.status == 409:
+            return run.outcome(action, "stale", f"GitHub refused: {gh_message(exc)}", status=409)
+        return run.outcome(action, "failed", f"merge queue refused: {gh_message(exc)}", status=exc.status)
+    return run.outcome(action, "done", f"enqueued at {short(sha)}: {entry.text()}")
+
+
 def _settled(run: Run, snap: PullSnapshot) -> PullSnapshot:
     """The PR re-read while GitHub computes its mergeability (a few polls), or as it stands."""
     polls = 0
@@ -96,6 +121,8 @@ def _settled(run: Run, snap: PullSnapshot) -> PullSnapshot:
 
 def describe(action: Action, settings: Settings) -> str:
     """`would merge at 1a2b3c4 (squash)`."""
+    if action.via == "queue":
+        return f"would enqueue it in the merge queue at {short(action.head_sha)}"
     train = ", after a branch update and its checks if it is behind by then" if action.via == "train" else ""
     return f"would merge at {short(action.head_sha)} ({settings.merge.method}){train}"
 

@@ -3,7 +3,9 @@
 `mergePullRequest` and `updatePullRequestBranch` honour `expectedHeadOid`
 like the REST `sha`/`expected_head_sha`; `addComment`,
 `addLabelsToLabelable` and `removeLabelsFromLabelable` take node ids;
-`enqueuePullRequest` answers as a repository without a merge queue does. A
+`enqueuePullRequest` adds the PR to the default branch's merge queue
+(`lbconsole.sim.state.merge_queue`), or answers as a repository without
+one does. A
 refusal of the state (`SimError`) becomes a GraphQL error with GitHub's
 message, and the mutation's field is null.
 """
@@ -14,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from lbconsole.sim.gql.errors import NotFound, TypedError
-from lbconsole.sim.gql.objects import comment, decode_node_id
+from lbconsole.sim.gql.objects import comment, decode_node_id, queue_entry
 from lbconsole.sim.state.model import SimError
 
 if TYPE_CHECKING:
@@ -73,8 +75,12 @@ def mutations(state: SimState, *, pull: Callable[[SimPull], dict[str, Any]]) -> 
 
     def enqueue_pull_request(info: Any, **args: Any) -> dict[str, Any]:
         data = args["input"]
-        _pull_number(state, data["pullRequestId"])
-        raise Unprocessable("Pull request is not in a repository with a merge queue.")
+        number = _pull_number(state, data["pullRequestId"])
+        try:
+            state.enqueue(number, data.get("expectedHeadOid"), jump=bool(data.get("jump")))
+        except SimError as exc:
+            raise refused(exc) from None
+        return {"clientMutationId": data.get("clientMutationId"), "mergeQueueEntry": queue_entry(state, number)}
 
     def add_comment(info: Any, **args: Any) -> dict[str, Any]:
         data = args["input"]

@@ -142,6 +142,35 @@ def check_suite(state: SimState, run_id: int, workflow: str = "CI") -> dict[str,
     }
 
 
+def queue_entry(state: SimState, number: int) -> dict[str, Any] | None:
+    """A PR's `MergeQueueEntry`, or None when it is not queued."""
+    place = state.queue_entry(number)
+    if place is None:
+        return None
+    position, entry = place
+    return {
+        "__typename": "MergeQueueEntry",
+        "id": node_id("MQE", number),
+        "enqueuedAt": ts(entry.enqueued_at),
+        "estimatedTimeToMerge": state.entry_eta_s(position),
+        "position": position,
+        "state": state.entry_state(entry),
+    }
+
+
+def merge_queue(state: SimState, branch: str | None) -> dict[str, Any] | None:
+    """The default branch's `MergeQueue` (None: no queue, or another branch)."""
+    if not state.protection.merge_queue or (branch is not None and branch != state.default_branch):
+        return None
+    eta = state.entry_eta_s(1) if state.queue_entries else None
+    return {
+        "__typename": "MergeQueue",
+        "id": node_id("MQ", state.repo_id),
+        "nextEntryEstimatedTimeToMerge": eta,
+        "url": f"{WEB}/{state.full_name}/queue/{state.default_branch}",
+    }
+
+
 def repository_extras(state: SimState) -> dict[str, Any]:
     """The fields of a `Repository` that only general clients ask for (merge settings, labels, permission)."""
 

@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 from lbconsole.sim.gql.errors import NotFound
 from lbconsole.sim.gql.mutations import mutations
-from lbconsole.sim.gql.objects import actor, check_suite, decode_node_id, label, pull_extras, repository_extras
+from lbconsole.sim.gql.objects import (
+    actor,
+    check_suite,
+    decode_node_id,
+    label,
+    merge_queue,
+    pull_extras,
+    queue_entry,
+    repository_extras,
+)
 from lbconsole.sim.gql.pages import connection, connection_args, list_connection
 from lbconsole.sim.ids import WEB, node_id, ts, user_id
 from lbconsole.sim.state.model import SimPull
@@ -202,6 +211,7 @@ def _pull(state: SimState, p: SimPull) -> dict[str, Any]:
         "files": files,
         "mergeable": p.mergeable if p.state == "open" else "UNKNOWN",
         "mergeStateStatus": lambda info: state.merge_state(p),
+        "mergeQueueEntry": lambda info: queue_entry(state, p.number),
         "reviewDecision": p.review_decision,
         "commits": commits,
         "state": merged_state,
@@ -316,6 +326,7 @@ def _repository(state: SimState) -> dict[str, Any]:
         },
         "pullRequests": pull_requests,
         "pullRequest": pull_request,
+        "mergeQueue": lambda info, branch=None: merge_queue(state, branch),
     }
 
 

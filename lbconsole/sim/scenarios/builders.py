@@ -4,7 +4,8 @@
 generates N pull requests with similar proportions from the seed, for
 benchmarks (5,000 PRs build in well under a second), `strict:N` has N
 ready pull requests under strict branch protection with 5-minute CI (the
-merge strategies' scenario), and `empty` has a base branch and nothing
+merge strategies' scenario; `queue:N` is the same with a merge queue on
+the default branch), and `empty` has a base branch and nothing
 else. Every scenario draws from the state's seeded generator in a fixed order, so a seed always gives the same SHAs.
 """
 
@@ -220,11 +221,13 @@ def build(scenario: str, seed: int = 0, now: datetime | None = None) -> SimState
         return build_demo(seed, now)
     if scenario == "empty":
         return _repository(seed, now)[0]
-    if scenario.startswith("strict:"):
-        count = scenario.split(":", 1)[1]
+    if scenario.startswith(("strict:", "queue:")):
+        kind, count = scenario.split(":", 1)
         if not count.isdigit():
-            raise ValueError(f"bad scenario {scenario!r}: expected strict:N")
-        return build_strict(int(count), seed, now)
+            raise ValueError(f"bad scenario {scenario!r}: expected {kind}:N")
+        state = build_strict(int(count), seed, now)
+        state.protection.merge_queue = kind == "queue"  # the same PRs, with a merge queue on main
+        return state
     if scenario.startswith("scale:"):
         try:
             n = int(scenario.split(":", 1)[1])

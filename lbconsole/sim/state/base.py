@@ -87,7 +87,13 @@ class RepositoryBase:
         self.check_failure_rate = 0.0
         """The share of CI runs on an updated head that fail (drawn from the seeded generator)."""
         self.fail_next_checks: set[int] = set()
-        """PRs whose next branch update gets failing CI (tests)."""
+        """PRs whose next branch update (or merge group) gets failing CI (tests)."""
+        self.queue_entries: list[Any] = []
+        """The merge queue, front first (`merge_queue.SimQueueEntry`)."""
+        self.queue_log: dict[int, list[str]] = {}
+        """PR number -> what happened to it in the merge queue, in order."""
+        self.queue_removed: dict[int, str] = {}
+        """PR number -> why the merge queue last removed it."""
         self.viewer = "octocat"
         """The authenticated user, whatever the token."""
         self.auth_token: str | None = None

@@ -160,6 +160,11 @@ class PullDynamics(CheckFacts):
                 if p.review_decision == "CHANGES_REQUESTED":
                     raise SimError(405, "At least 1 approving review is required by reviewers with write access.")
                 raise SimError(405, self._blocking_check_message(p))
+            return self._land(p, method, actor)
+
+    def _land(self, p: SimPull, method: str, actor: str | None) -> tuple[str, str]:
+        """The merge itself, once allowed (by `merge`, or by the merge queue): the base moves."""
+        with self.lock:
             merge_sha = self.new_sha()
             now = self.now()
             p.merged, p.state = True, "closed"

@@ -230,3 +230,5 @@ class Protection:
     strict: bool = True
     """Require branches to be up to date before merging."""
     required_checks: tuple[str, ...] = ("ci/test", "ci/lint")
+    merge_queue: bool = False
+    """The default branch has a merge queue (`lbconsole.sim.state.merge_queue`)."""

@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from lbconsole.sim.state.conversation import Conversation
-from lbconsole.sim.state.lifecycle import PullLifecycle
+from lbconsole.sim.state.merge_queue import MergeQueueState
 from lbconsole.sim.state.model import SimPull
 
 
-class SimState(PullLifecycle, Conversation):
+class SimState(MergeQueueState, Conversation):
     """One simulated repository with its pull requests, thread-safe."""
 
     def add_pull(self, pull: SimPull, checks: dict[str, str] | None = None) -> SimPull:
@@ -51,6 +51,7 @@ class SimState(PullLifecycle, Conversation):
                 "head_sha": p.head_sha,
                 "head_ref": p.head_ref,
                 "update_pending": number in self.pending_updates,
+                "merge_queue": self._queue_snapshot(number),
                 "base_sha": p.base_sha,
                 "base_tip": self.base_sha,
                 "behind": self.behind(p),
@@ -69,3 +70,16 @@ class SimState(PullLifecycle, Conversation):
                 "files": sorted(p.paths),
                 "updated_at": p.updated_at.isoformat(),
             }
+
+    def _queue_snapshot(self, number: int) -> dict[str, Any] | None:
+        """The PR's place in the merge queue and what happened to it there (None: never queued)."""
+        if number not in self.queue_log:
+            return None
+        place = self.queue_entry(number)
+        return {
+            "position": place[0] if place else None,
+            "state": self.entry_state(place[1]) if place else None,
+            "log": list(self.queue_log[number]),
+            "removed": self.queue_removed.get(number),
+            "merged_by_queue": self.merged_from_queue(self.pull(number)),
+        }
