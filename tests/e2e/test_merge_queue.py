@@ -85,7 +85,10 @@ def test_auto_enqueues_the_batch_pinned_to_its_heads_and_the_queue_merges_it_in_
     for number, head in heads.items():
         snapshot = sim.state.snapshot(number)["merge_queue"]
         assert snapshot["merged_by_queue"] is True
-        assert snapshot["log"] == [f"queued at {head[:7]}", f"merged at {head[:7]} after its merge group's checks passed"]
+        assert snapshot["log"] == [
+            f"queued at {head[:7]}",
+            f"merged at {head[:7]} after its merge group's checks passed",
+        ]
         assert merged[number].head_sha == head  # merged at the head the plan saw
     order = sorted(merged.values(), key=lambda p: sim.state.base_history.index(p.merge_commit_sha))
     assert [p.number for p in order] == [a.pr for a in merges]  # in queue order
