@@ -176,6 +176,9 @@ def _conflict(b: _Builder, a: Analysis, mode: str) -> None:
             else:
                 b.why(a, "no conflict: up to date with the base branch")
         return
+    if behind and b.strategy.name == "queue":  # the queue tests each PR against the latest base itself
+        b.why(a, "behind the base branch: the merge queue tests it against the latest base, no update needed")
+        return
     held: list[str] = []
     if pr.draft or pr.merge_state is MergeState.DRAFT:
         held.append("draft")

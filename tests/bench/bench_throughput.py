@@ -12,13 +12,20 @@ wait advances the simulator's clock instead of sleeping, so a simulated day
 takes seconds. A run's job bills its duration plus `JOB_SETUP_S` (install
 and plan), rounded up to the minute.
 
+The `queue` row runs the same PRs in the `queue:N` scenario, the same
+repository with a GitHub merge queue on `main` (strategy `auto` picks
+`queue` there): each run enqueues up to 5 PRs and waits for none; the
+queue runs each PR's merge-group CI (D minutes, the same failure share; a
+failed group leaves the queue and those behind it re-test) and merges in
+order.
+
 The baseline is one merge per run: the plan as it was before strategies
 (every merge planned directly; under strict protection all but the first
 are skipped as behind, and the conflict stage updates behind PRs).
 
 For each strategy it prints merges per orchestrator run, the orchestrator
 runs and CI runs needed until no mergeable PR is left, the simulated wall
-time to that point, the runner minutes billed, and the PRs merged without
+time to the last merge, the runner minutes billed, and the PRs merged without
 their CI having passed on the merged head (must be 0); then the ratios to
 the baseline. Figures are medians over the seeds given.
 """
@@ -70,11 +77,14 @@ def mergeable_left(sim: SimHandle) -> int:
 
 
 def untested_merges(sim: SimHandle) -> int:
-    """Merged PRs whose merged head has a check that did not pass."""
+    """Merged PRs whose merged head (or, from the merge queue, merge group) has a check that did not pass."""
     state = sim.state
     bad = 0
     for p in state.pulls.values():
-        if p.merged:
+        if p.merged and state.merged_from_queue(p):
+            log = state.queue_log.get(p.number, [])
+            bad += not (log and log[-1].endswith("after its merge group's checks passed"))
+        elif p.merged:
             runs = state.runs_for(p.head_sha)
             if not runs or any(r.conclusion != "success" for r in runs):
                 bad += 1
@@ -82,7 +92,7 @@ def untested_merges(sim: SimHandle) -> int:
 
 
 def simulate(sim: SimHandle, name: str, args: argparse.Namespace, seed: int) -> Result:
-    sim.reset(f"strict:{args.prs}", seed=seed)
+    sim.reset(f"{'queue' if name == 'queue' else 'strict'}:{args.prs}", seed=seed)
     state = sim.state
     state.checks_delay_s = args.ci_min * 60
     state.check_failure_rate = args.failing
@@ -92,7 +102,9 @@ def simulate(sim: SimHandle, name: str, args: argparse.Namespace, seed: int) -> 
     base = Settings()
     settings = replace(
         base,
-        merge=replace(base.merge, strategy=name if name != "baseline" else "auto", train_budget_s=args.budget_s),
+        merge=replace(
+            base.merge, strategy=name if name in ("pipeline", "train") else "auto", train_budget_s=args.budget_s
+        ),
         github=GithubSettings(write_interval_s=0, timeout_s=30),
     )
     gateway = GitHubGateway(REPO, api_url=sim.url, settings=settings.github)
@@ -115,8 +127,11 @@ def simulate(sim: SimHandle, name: str, args: argparse.Namespace, seed: int) -> 
             state.settle()
     finally:
         gateway.close()
-    wall = (state.now() - start).total_seconds() / 60 - args.interval_min  # up to the end of the last run
-    return Result(runs, merged, len(state.check_runs) - heads_before, wall, runner_min, untested_merges(sim))
+    merged_at = [p.merged_at for p in state.pulls.values() if p.merged and p.merged_at is not None]
+    merged = len(merged_at)  # the merge queue may merge after the last run ended
+    wall = (max(merged_at, default=start) - start).total_seconds() / 60  # up to the last merge
+    ci_runs = len(state.check_runs) - heads_before + state.queue_groups_started
+    return Result(runs, merged, ci_runs, wall, runner_min, untested_merges(sim))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Result] = {}
     original = strategy.choose
     with running_simulator(scenario=f"strict:{args.prs}") as sim:
-        for name in ("baseline", "pipeline", "train"):
+        for name in ("baseline", "pipeline", "train", "queue"):
             samples = []
             for seed in seeds:
                 if name == "baseline":  # the plan before strategies: every merge planned directly

@@ -15,7 +15,7 @@ the simulated clock; the request policy calls it before every request.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from lbconsole.sim.state.checks import CheckFacts
 from lbconsole.sim.state.model import CONFLICTING, MERGEABLE, UNKNOWN, SimError, SimFile, SimPull
@@ -88,13 +88,15 @@ class PullDynamics(CheckFacts):
                     due = due or self.now() + timedelta(seconds=self.mergeability_delay_s)
                     self.pending_mergeable[p.number] = (due, MERGEABLE)
 
-    def _base_moved(self, changed: set[str], *, skip: int | None = None, touch: bool = True) -> None:
+    def _base_moved(
+        self, changed: set[str], *, skip: int | None = None, touch: bool = True, at: datetime | None = None
+    ) -> None:
         """Every other open PR's mergeability after the base moved: conflicting where `changed` overlaps.
 
         With `mergeability_delay_s`, each reads UNKNOWN until the simulated clock passes the delay.
         """
         delay = self.mergeability_delay_s
-        due = self.now() + timedelta(seconds=delay)
+        due = (at or self.now()) + timedelta(seconds=delay)
         for other in self.open_pulls():
             if other.number == skip:
                 continue
@@ -162,11 +164,11 @@ class PullDynamics(CheckFacts):
                 raise SimError(405, self._blocking_check_message(p))
             return self._land(p, method, actor)
 
-    def _land(self, p: SimPull, method: str, actor: str | None) -> tuple[str, str]:
-        """The merge itself, once allowed (by `merge`, or by the merge queue): the base moves."""
+    def _land(self, p: SimPull, method: str, actor: str | None, at: datetime | None = None) -> tuple[str, str]:
+        """The merge itself, once allowed (by `merge`, or by the merge queue at `at`): the base moves."""
         with self.lock:
             merge_sha = self.new_sha()
-            now = self.now()
+            now = at or self.now()
             p.merged, p.state = True, "closed"
             p.merged_at = p.closed_at = now
             p.merged_by = actor or self.viewer
@@ -179,7 +181,7 @@ class PullDynamics(CheckFacts):
                     self.base_files.pop(f.filename, None)
                 else:
                     self.base_files[f.filename] = content
-            self._base_moved(p.paths, skip=p.number)
+            self._base_moved(p.paths, skip=p.number, at=now)
             self.touch(p)
             message = {
                 "squash": "Pull Request successfully merged",

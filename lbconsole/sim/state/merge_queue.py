@@ -99,6 +99,7 @@ class MergeQueueState(PullLifecycle):
             self.check_failure_rate > 0 and self.rng.random() < self.check_failure_rate
         )
         self.fail_next_checks.discard(entry.number)
+        self.queue_groups_started += 1
         entry.passes, entry.concluded = not failing, False
         entry.checks_done_at = at + timedelta(seconds=self.checks_delay_s)
 
@@ -108,8 +109,10 @@ class MergeQueueState(PullLifecycle):
             super().settle()
             if self.queue_entries:
                 self._settle_queue(self.now())
+                super().settle()  # the test merges of PRs the queue merged in the past are due by now
 
     def _settle_queue(self, now: datetime) -> None:
+        last: datetime | None = None
         while True:
             for entry in list(self.queue_entries):  # a push while queued takes the PR out
                 p = self.pulls.get(entry.number)
@@ -129,7 +132,8 @@ class MergeQueueState(PullLifecycle):
             if head is not None and head.concluded and head.passes:
                 self.queue_entries.pop(0)
                 pull = self.pull(head.number)
-                self._land(pull, "squash", "github-merge-queue[bot]")
+                last = max(last, head.checks_done_at) if last else head.checks_done_at  # in order, never before
+                self._land(pull, "squash", "github-merge-queue[bot]", at=min(last, now))
                 self.queue_log[head.number].append(
                     f"merged at {head.head_sha[:7]} after its merge group's checks passed"
                 )
