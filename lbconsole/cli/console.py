@@ -114,7 +114,7 @@ def register_sim(commands: Subcommands) -> None:
     """
     p = commands.add_parser("sim", help="serve the GitHub simulator on 127.0.0.1")
     p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
-    p.add_argument("--scenario", default="demo", help="demo or scale:N")
+    p.add_argument("--scenario", default="demo", help="demo, scale:N, strict:N or queue:N")
     p.add_argument("--seed", dest="sim_seed", type=int, default=0, help="random seed of the scenario")
     p.add_argument("--certfile", help="serve HTTPS with this PEM certificate (with --keyfile)")
     p.add_argument("--keyfile", help="the PEM private key of --certfile")

@@ -337,7 +337,7 @@ def _follow(b: _Builder, strategy: Strategy, settings: Settings) -> list[str]:
         return []
     lead = strategy.why
     if strategy.name == "queue":
-        b.batches["merge"] = [replace(a, via="queue") for a in merges]
+        b.batches["merge"] = [replace(a, via="queue", reason=f"{a.reason}; enqueued at this head") for a in merges]
         return [
             f"{lead}: {', '.join(f'#{a.pr}' for a in merges)} enqueued with expectedHeadOid pinned to the planned "
             "heads; GitHub tests each on merge_group after the ones ahead of it and merges them in order"

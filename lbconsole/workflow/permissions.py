@@ -43,7 +43,8 @@ ROUTES: tuple[RouteNeed, ...] = (
     RouteNeed(
         "POST /graphql",
         (("pull-requests", "read"), ("contents", "read"), ("checks", "read"), ("statuses", "read")),
-        "the queue: open PRs with labels, files, mergeability and the checks rollup",
+        "the queue: open PRs with labels, files, mergeability and the checks rollup; enqueuePullRequest "
+        "(merge strategy queue) needs contents and pull-requests write, granted for merges and updates",
     ),
     RouteNeed(f"GET {REPO}", (), "the default branch"),
     RouteNeed(f"GET {REPO}/pulls", (("pull-requests", "read"),), "has the queue changed (ETag)"),

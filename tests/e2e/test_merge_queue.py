@@ -9,12 +9,14 @@ simulator's own final state.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
 import pytest
 
+from lbconsole.cli import main
 from lbconsole.core.planner import plan
 from lbconsole.core.settings import GithubSettings, Settings
 from lbconsole.engine.executor import execute
@@ -111,8 +113,17 @@ def test_a_failing_merge_group_leaves_the_queue_with_its_reason_and_the_rest_re_
     assert {n for n in queued if sim.state.pulls[n].merged} == set(queued) - {2}
 
 
-def test_the_next_plan_says_a_queued_pr_is_in_the_queue_and_plans_nothing_for_it(sim: SimHandle) -> None:
+def test_the_next_plan_says_a_queued_pr_is_in_the_queue_and_plans_nothing_for_it(
+    sim: SimHandle, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     run(sim)
+    monkeypatch.setenv("GH_TOKEN", "ghp_" + "x" * 36)
+    assert main(["--repo", REPO, "--api-url", sim.url, "queue", "--json"]) == 0
+    listed = {p["number"]: p for c in json.loads(capsys.readouterr().out)["categories"] for p in c["pulls"]}
+    assert listed[1]["state"] == "queued"
+    assert listed[1]["merge_queue"]["position"] == 1
+    assert listed[1]["merge_queue"]["state"] == "AWAITING_CHECKS"
+    assert listed[6]["merge_queue"] is None
     gw = gateway(sim)
     try:
         queue = gw.fetch_queue()
