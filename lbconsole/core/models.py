@@ -124,6 +124,8 @@ class PullRequest:
     url: str = ""
     queue_entry: QueueEntry | None = None
     """Its entry in the base branch's merge queue, when it is queued."""
+    queue_removed: str = ""
+    """Why GitHub last removed it from the merge queue, with when ('' if never)."""
     label_keys: frozenset[str] = field(init=False, repr=False, compare=False)
     """The labels casefolded, computed once: label checks are hot in the planner."""
 

@@ -130,9 +130,10 @@ def _merge(b: _Builder, a: Analysis) -> None:
     if a.pr.queue_entry is not None:  # GitHub's merge queue has it: nothing for this run to do
         b.why(a, a.pr.queue_entry.text())
         return
+    removed = (a.pr.queue_removed,) if a.pr.queue_removed and b.strategy.name == "queue" else ()
     if not a.readiness.ready:
         if b.strategy.name not in ("train", "queue") or a.readiness.reasons != (BEHIND_REASON,):
-            b.why(a, *a.readiness.reasons)
+            b.why(a, *a.readiness.reasons, *removed)
             return
         via = b.strategy.name  # ready but for the base branch: the train updates it, the queue tests it
     scan = a.pr.scan
@@ -157,7 +158,7 @@ def _merge(b: _Builder, a: Analysis) -> None:
             return
         reason += "; merges only if the built-in scan of this head passes"
     b.take("merge", limit)
-    b.act(a, "merge", reason)
+    b.act(a, "merge", "; ".join((reason, *removed)))
     b.merging.add(a.pr.number)
     if via:
         b.batches["merge"][-1] = replace(b.batches["merge"][-1], via=via)

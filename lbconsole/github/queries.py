@@ -40,6 +40,9 @@ query OpenPulls($owner: String!, $name: String!, $first: Int!, $after: String) {
         mergeable
         mergeStateStatus
         mergeQueueEntry { position state estimatedTimeToMerge }
+        timelineItems(itemTypes: [REMOVED_FROM_MERGE_QUEUE_EVENT], last: 1) {
+          nodes { __typename ... on RemovedFromMergeQueueEvent { createdAt reason } }
+        }
         reviewDecision
         commits(last: 1) {
           nodes {

@@ -294,7 +294,22 @@ def pull_from_node(data: Any) -> PullRequest:
         scan=_scan(commit, head_sha),
         url=node.opt_text("url"),
         queue_entry=queue_entry_from_node(node.opt_node("mergeQueueEntry")),
+        queue_removed=_queue_removed(node.opt_node("timelineItems")),
     )
+
+
+def _queue_removed(timeline: _Node | None) -> str:
+    """The last `RemovedFromMergeQueueEvent` as a reason: `removed from the merge queue (2026-…Z): why`."""
+    events = (
+        [n for n in timeline.nodes("nodes") if n.opt_text("__typename") == "RemovedFromMergeQueueEvent"]
+        if timeline
+        else []
+    )
+    if not events:
+        return ""
+    last = events[-1]
+    reason = last.opt_text("reason") or "no reason given"
+    return f"removed from the merge queue ({last.opt_text('createdAt')}): {reason}"
 
 
 def queue_entry_from_node(node: _Node | None) -> QueueEntry | None:

@@ -111,6 +111,17 @@ def test_a_failing_merge_group_leaves_the_queue_with_its_reason_and_the_rest_re_
     assert not any(sim.state.pulls[n].merged for n in behind)
     after_ci(sim, 6)
     assert {n for n in queued if sim.state.pulls[n].merged} == set(queued) - {2}
+    gw = gateway(sim)
+    try:
+        queue = gw.fetch_queue()  # the next run reads why GitHub removed #2 (RemovedFromMergeQueueEvent)
+    finally:
+        gw.close()
+    removed = next(p for p in queue.pulls if p.number == 2).queue_removed
+    assert removed.startswith("removed from the merge queue (2026-")
+    assert removed.endswith("): its merge group's checks failed")
+    again = plan(queue, "merge-only", settings(), sim.state.now())
+    merge_2 = next(a for a in again.actions if a.kind == "merge" and a.pr == 2)
+    assert removed in merge_2.reason  # enqueued again, and the plan says why it left the queue
 
 
 def test_the_next_plan_says_a_queued_pr_is_in_the_queue_and_plans_nothing_for_it(

@@ -140,8 +140,9 @@ def test_graphql_cost_follows_githubs_formula() -> None:
     from lbconsole.github.queries import OPEN_PULLS
     from lbconsole.sim.gql import request_cost
 
-    # 1 (pullRequests) + 100 x (labels, files, commits) + 100 x 1 (contexts under commits(last: 1)) = 401 -> 4
-    assert request_cost({"query": OPEN_PULLS, "variables": {"owner": "a", "name": "b", "first": 100}}) == 4
+    # 1 (pullRequests) + 100 x (labels, files, commits, timelineItems) + 100 x 1 (contexts under
+    # commits(last: 1)) = 501 -> 5
+    assert request_cost({"query": OPEN_PULLS, "variables": {"owner": "a", "name": "b", "first": 100}}) == 5
     assert request_cost({"query": "{ viewer { login } }"}) == 1  # at least 1
     nested = '{ repository(owner: "a", name: "b") { pullRequests(first: 50) { nodes { labels(first: 10) { totalCount } } } } }'
     assert request_cost({"query": nested}) == 1  # 1 + 50 = 51 requests -> 0.51 -> 1
@@ -157,6 +158,6 @@ def test_the_graphql_bucket_is_charged_the_cost() -> None:
     client = TestClient(simulator.app())
     body = {"query": OPEN_PULLS, "variables": {"owner": "acme", "name": "rocket", "first": 100}}
     answer = client.post("/graphql", json=body)
-    assert answer.json()["data"]["rateLimit"]["cost"] == 4
-    assert answer.headers["x-ratelimit-used"] == "4"
-    assert simulator.state.graphql.used == 4
+    assert answer.json()["data"]["rateLimit"]["cost"] == 5
+    assert answer.headers["x-ratelimit-used"] == "5"
+    assert simulator.state.graphql.used == 5

@@ -158,6 +158,26 @@ def queue_entry(state: SimState, number: int) -> dict[str, Any] | None:
     }
 
 
+def timeline_items(
+    state: SimState, number: int, *, itemTypes: list[str] | None = None, last: int | None = None, **kw: Any
+) -> dict[str, Any]:
+    """A PR's timeline, as far as the simulator keeps one: its removals from the merge queue."""
+    if itemTypes is not None and "REMOVED_FROM_MERGE_QUEUE_EVENT" not in itemTypes:
+        return {"nodes": [], "totalCount": 0}
+    events = [
+        {
+            "__typename": "RemovedFromMergeQueueEvent",
+            "id": node_id("RMQE", i),
+            "createdAt": ts(at),
+            "reason": reason,
+        }
+        for i, (pr, at, reason) in enumerate(state.queue_removals)
+        if pr == number
+    ]
+    shown = events[-last:] if last else events
+    return {"nodes": shown, "totalCount": len(events)}
+
+
 def merge_queue(state: SimState, branch: str | None) -> dict[str, Any] | None:
     """The default branch's `MergeQueue` (None: no queue, or another branch)."""
     if not state.protection.merge_queue or (branch is not None and branch != state.default_branch):

@@ -23,6 +23,7 @@ from lbconsole.sim.gql.objects import (
     pull_extras,
     queue_entry,
     repository_extras,
+    timeline_items,
 )
 from lbconsole.sim.gql.pages import connection, connection_args, list_connection
 from lbconsole.sim.ids import WEB, node_id, ts, user_id
@@ -212,6 +213,7 @@ def _pull(state: SimState, p: SimPull) -> dict[str, Any]:
         "mergeable": p.mergeable if p.state == "open" else "UNKNOWN",
         "mergeStateStatus": lambda info: state.merge_state(p),
         "mergeQueueEntry": lambda info: queue_entry(state, p.number),
+        "timelineItems": lambda info, **kw: timeline_items(state, p.number, **kw),
         "reviewDecision": p.review_decision,
         "commits": commits,
         "state": merged_state,

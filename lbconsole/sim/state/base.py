@@ -94,6 +94,8 @@ class RepositoryBase:
         """PR number -> what happened to it in the merge queue, in order."""
         self.queue_removed: dict[int, str] = {}
         """PR number -> why the merge queue last removed it."""
+        self.queue_removals: list[tuple[int, datetime, str]] = []
+        """(PR, when, reason) of every removal from the merge queue: `RemovedFromMergeQueueEvent`s."""
         self.queue_groups_started = 0
         """Merge-group CI runs the merge queue started (each a CI run on `merge_group`)."""
         self.viewer = "octocat"

@@ -145,6 +145,7 @@ class MergeQueueState(PullLifecycle):
         self.queue_entries.remove(entry)
         self.queue_log.setdefault(entry.number, []).append(why)
         self.queue_removed[entry.number] = why
+        self.queue_removals.append((entry.number, min(entry.checks_done_at, now), why.split(": ", 1)[-1]))
         self.version += 1
 
     def merged_from_queue(self, pull: SimPull) -> bool:
