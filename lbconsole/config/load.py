@@ -273,6 +273,19 @@ def read_document(path: Path) -> tuple[dict[str, Any] | None, Problem | None]:
     Returns:
         (document, None), or (None, the problem) when it cannot be read or parsed.
     """
+    text, problem = read_text(path)
+    if text is None:
+        return None, problem
+    try:
+        return tomllib.loads(text), None
+    except tomllib.TOMLDecodeError as error:
+        return None, Problem(path, "", f"invalid TOML: {error}")
+    except RecursionError:
+        return None, Problem(path, "", "invalid TOML: tables or arrays nested too deeply")
+
+
+def read_text(path: Path) -> tuple[str | None, Problem | None]:
+    """The file's text: a regular file of at most `MAX_CONFIG_BYTES`, UTF-8; or (None, the problem)."""
     try:
         raw = read_capped(path, MAX_CONFIG_BYTES)
     except RefusedFile as refused:
@@ -280,15 +293,9 @@ def read_document(path: Path) -> tuple[dict[str, Any] | None, Problem | None]:
     except OSError as error:
         return None, Problem(path, "", f"cannot be read: {error.strerror or error}")
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as error:
         return None, Problem(path, "", f"is not UTF-8 text: {error.reason} at byte {error.start}")
-    try:
-        return tomllib.loads(text), None
-    except tomllib.TOMLDecodeError as error:
-        return None, Problem(path, "", f"invalid TOML: {error}")
-    except RecursionError:
-        return None, Problem(path, "", "invalid TOML: tables or arrays nested too deeply")
 
 
 def presence(file: Path) -> tuple[bool, Problem | None]:

@@ -1,5 +1,10 @@
 """Write config.toml: validated first, then atomically (temp file + rename).
 
+Edits of an existing file (`config set`, the console's Limits editor) go
+through `update`, which changes only the keys it is given in a tomlkit
+document of the file, so the user's comments, order and layout survive;
+new documents are written with tomli-w.
+
 A write either lands completely or not at all: the new text goes to a
 temporary file in the same directory, is fsynced, gets the old file's
 permissions and replaces the old file with `os.replace`. Anything invalid
@@ -8,16 +13,17 @@ is refused before a byte is written.
 
 from __future__ import annotations
 
-import copy
 import json
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import tomli_w
+import tomlkit
+import tomlkit.exceptions
 
-from lbconsole.config.load import Problem, capped, presence, read_document, validate
+from lbconsole.config.load import Problem, capped, presence, read_text, validate
 from lbconsole.config.schema import CATEGORY_FIELDS, SECTIONS, Field, did_you_mean, plain_keys, string
 from lbconsole.core.settings import Settings
 from lbconsole.errors import ConfigError
@@ -85,6 +91,53 @@ def save(path: Path | str, data: Mapping[str, Any]) -> Settings:
         raise _refuse(problems, file)
     try:
         atomic_write(file, dumps(data))
+    except OSError as error:
+        raise ConfigError(f"cannot write {file}: {error.strerror or error}") from error
+    return settings
+
+
+def update(path: Path | str, changes: Sequence[tuple[tuple[str, ...], Any]]) -> Settings:
+    """Set each (key path, value) of `changes` in the TOML file at `path`, keeping everything else.
+
+    The file (created when missing) is edited as a tomlkit document: its
+    comments, key order and formatting stay as they are; only the changed
+    values (and any table they need) are new. The whole result is
+    validated before anything is written, then written atomically.
+
+    Raises:
+        InvalidConfig: the result has problems (all listed), or the file
+            cannot be read or parsed; nothing was written.
+        ConfigError: a key path runs through a value that is not a table,
+            or the file could not be written; the old one is intact.
+    """
+    file = Path(path)
+    exists, problem = presence(file)
+    text = ""
+    if exists:
+        read, problem = read_text(file) if problem is None else (None, problem)
+        if read is None:
+            assert problem is not None
+            raise InvalidConfig(f"{problem}\nfix it by hand first; {file} was not changed", (problem,))
+        text = read
+    try:
+        document = tomlkit.parse(text)
+    except (tomlkit.exceptions.TOMLKitError, RecursionError) as error:
+        problem = Problem(file, "", f"invalid TOML: {error}")
+        raise InvalidConfig(f"{problem}\nfix it by hand first; {file} was not changed", (problem,)) from None
+    for where, value in changes:
+        table: Any = document
+        for depth, name in enumerate(where[:-1]):
+            if name not in table:
+                table[name] = tomlkit.table()
+            table = table[name]
+            if not isinstance(table, dict):
+                raise ConfigError(f"{'.'.join(where[: depth + 1])} is not a table in {file}; {file} was not changed")
+        table[where[-1]] = _plain(value)
+    settings, problems = validate(document.unwrap(), file)
+    if problems:
+        raise _refuse(problems, file)
+    try:
+        atomic_write(file, tomlkit.dumps(document))
     except OSError as error:
         raise ConfigError(f"cannot write {file}: {error.strerror or error}") from error
     return settings
@@ -163,8 +216,8 @@ def parse_raw(field: Field, raw: str) -> Any:
 def set_value(path: Path | str, dotted_key: str, raw_value: str) -> Settings:
     """Set one key in the config file (`lbconsole config set KEY VALUE`).
 
-    The rest of the file keeps its values (comments are not kept: tomli-w
-    writes plain TOML). The whole result is validated before writing.
+    The rest of the file stays as it is, comments and layout included
+    (`update`). The whole result is validated before writing.
 
     Args:
         path: the config file (created when missing).
@@ -178,25 +231,8 @@ def set_value(path: Path | str, dotted_key: str, raw_value: str) -> Settings:
         ConfigError: unknown key, unreadable file, or a value (or an existing
             problem in the file) that validation refuses; the file is untouched.
     """
-    file = Path(path)
     where, field = resolve_key(dotted_key)
-    value = parse_raw(field, raw_value)
-    document: dict[str, Any] = {}
-    exists, problem = presence(file)
-    if exists:
-        existing, problem = read_document(file) if problem is None else (None, problem)
-        if existing is None:
-            assert problem is not None
-            raise InvalidConfig(f"{problem}\nfix it by hand first; {file} was not changed", (problem,))
-        document = copy.deepcopy(existing)
-    table = document
-    for depth, name in enumerate(where[:-1]):
-        child = table.setdefault(name, {})
-        if not isinstance(child, dict):
-            raise ConfigError(f"{'.'.join(where[: depth + 1])} is not a table in {file}; {file} was not changed")
-        table = child
-    table[where[-1]] = value
-    return save(file, document)
+    return update(path, [(where, parse_raw(field, raw_value))])
 
 
 def _lookup(node: Any, parts: list[str]) -> Any:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from lbconsole.config.schema import SECTIONS
 from lbconsole.core.settings import Settings
-from lbconsole.errors import ConfigError
 
 POLICY_KEYS: tuple[str, ...] = ("method", "require_approval", "allow_unstable", "allow_no_checks")
 """The `[merge]` keys the Limits tab edits (the bot and label lists stay as the file has them)."""
@@ -18,8 +17,9 @@ LIMIT_KEYS: tuple[str, ...] = tuple(SECTIONS["limits"])
 def save_limits(path: Path, settings: Settings) -> Settings:
     """Write `settings.limits` and the merge policy switches into the TOML at `path`.
 
-    Every other key of the file is kept as it is. The document is validated
-    and written atomically by `lbconsole.config.save.save`.
+    Every other key of the file is kept as it is, comments and layout
+    included. The document is validated and written atomically by
+    `lbconsole.config.save.update`.
 
     Args:
         path: the config file (created when missing).
@@ -32,22 +32,11 @@ def save_limits(path: Path, settings: Settings) -> Settings:
         ConfigError: the file is unreadable or invalid (`InvalidConfig` lists every
             problem) or cannot be written; the old file is then untouched.
     """
-    from lbconsole.config.load import read_document
-    from lbconsole.config.save import save
+    from lbconsole.config.save import update
 
-    document: dict[str, object] = {}
-    if path.exists():
-        read, problem = read_document(path)
-        if read is None:
-            raise ConfigError(f"{problem}; {path} was not changed")
-        document = read
-    limits = document.setdefault("limits", {})
-    merge = document.setdefault("merge", {})
-    if not isinstance(limits, dict) or not isinstance(merge, dict):
-        raise ConfigError(f"{path}: [limits] and [merge] must be tables; {path} was not changed")
-    limits.update({key: getattr(settings.limits, key) for key in LIMIT_KEYS})
-    merge.update({key: getattr(settings.merge, key) for key in POLICY_KEYS})
-    saved = save(path, document)
+    changes = [(("limits", key), getattr(settings.limits, key)) for key in LIMIT_KEYS]
+    changes += [(("merge", key), getattr(settings.merge, key)) for key in POLICY_KEYS]
+    saved = update(path, changes)
     return replace(
         settings,
         limits=saved.limits,

@@ -242,3 +242,45 @@ def test_get_and_format_values() -> None:
     assert get_value(settings, "categories.security.weight") == 100
     with pytest.raises(ConfigError, match=r"did you mean 'limits\.merge'"):
         get_value(settings, "limits.merg")
+
+
+COMMENTED = """\
+# Team settings: reviewed in PR #42.
+[limits]
+merge = 3  # CI is slow on Fridays
+conflict = 2
+
+# the bots we trust
+[merge]
+trusted_bots = ["dependabot[bot]"]   # no renovate here
+"""
+
+
+def test_set_value_keeps_comments_order_and_layout(folder: Path) -> None:
+    path = folder / "config.toml"
+    path.write_text(COMMENTED, encoding="utf-8")
+
+    set_value(path, "limits.merge", "5")
+    set_value(path, "ui.theme", "lbconsole-light")
+
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(COMMENTED.replace("merge = 3  # CI", "merge = 5  # CI").rstrip("\n"))
+    assert "# the bots we trust" in text
+    assert '\n[ui]\ntheme = "lbconsole-light"\n' in text
+    assert tomllib.loads(text)["limits"] == {"merge": 5, "conflict": 2}
+
+
+def test_the_limits_editor_keeps_the_users_comments(folder: Path) -> None:
+    from lbconsole.tui.config_io import save_limits
+
+    path = folder / "config.toml"
+    path.write_text(COMMENTED, encoding="utf-8")
+    edited = dataclasses.replace(Settings(), limits=Limits(merge=4, conflict=1))
+
+    save_limits(path, edited)
+
+    text = path.read_text(encoding="utf-8")
+    assert "# Team settings: reviewed in PR #42." in text
+    assert "merge = 4  # CI is slow on Fridays" in text
+    assert 'trusted_bots = ["dependabot[bot]"]   # no renovate here' in text
+    assert tomllib.loads(text)["limits"]["conflict"] == 1
