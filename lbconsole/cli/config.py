@@ -65,6 +65,9 @@ def config_set(key: str, value: str, config: Path | None = None, *, env: Mapping
 def config_validate(config: Path | None = None, *, env: Mapping[str, str] = os.environ) -> int:
     """`config validate`: every problem of the file, one per line; returns 2 when there is any, else 0."""
     result = load(config, env=env)
+    if not result.exists and config is not None:  # named with --config: other commands refuse it
+        print(f"{result.path}: no such file (--config); other commands refuse it, `config set` creates it")
+        return 2
     if not result.exists:
         print(f"{result.path}: no such file; lbconsole runs on the defaults")
         return 0

@@ -21,7 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from lbconsole.errors import UsageError
+from lbconsole.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
     from lbconsole.cli.options import GlobalOptions
@@ -97,9 +97,14 @@ def load_settings(config: Path | None, warnings: list[str] | None = None) -> Set
     Args:
         config: `--config`, or None for the default file.
         warnings: where to put the problems (the console shows them); None prints them to stderr.
-    """
-    from lbconsole.config.load import load
 
+    Raises:
+        ConfigError: `--config` names a file that does not exist (exit code 2).
+    """
+    from lbconsole.config.load import load, presence
+
+    if config is not None and not presence(config)[0]:  # a file named on purpose must be there
+        raise ConfigError(f"config file {config} does not exist (--config); `lbconsole config set` creates one")
     result = load(config)
     if result.problems:
         lines = [f"{result.path} has problems; running on defaults:", *(f"  {p}" for p in result.problems)]

@@ -52,9 +52,12 @@ def test_validate_prints_every_problem_one_per_line_and_exits_2(file: Path, caps
     assert file.read_bytes() == before
 
 
-def test_validate_ok_and_missing(file: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--config", str(file), "config", "validate"]) == 0
-    assert "no such file" in capsys.readouterr().out
+def test_validate_ok_and_missing(
+    file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LBCONSOLE_CONFIG", str(file))  # the default file, not one named with --config
+    assert main(["config", "validate"]) == 0
+    assert "no such file; lbconsole runs on the defaults" in capsys.readouterr().out
     file.parent.mkdir()
     file.write_text("[limits]\nmerge = 2\n", encoding="utf-8")
     assert main(["--config", str(file), "config", "validate"]) == 0
@@ -139,3 +142,18 @@ def test_a_global_option_given_after_the_sub_command_wins(
     assert tomllib.loads(capsys.readouterr().out)["limits"]["merge"] == 7
     assert main(["--config", str(file), "config", "show"]) == 0
     assert tomllib.loads(capsys.readouterr().out)["limits"]["merge"] == 7
+
+
+def test_a_missing_config_file_named_with_config_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "missing.toml"
+
+    assert main(["--config", str(missing), "--demo", "plan", "--mode", "auto"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"lbconsole: error: config file {missing} does not exist (--config); `lbconsole config set` creates one"
+    )
+    assert main(["--config", str(missing), "config", "validate"]) == 2
+    assert "no such file (--config)" in capsys.readouterr().out
+    assert main(["--config", str(missing), "config", "set", "limits.merge", "3"]) == 0  # which creates it
+    assert main(["--config", str(missing), "--demo", "plan", "--mode", "auto"]) == 0
