@@ -39,9 +39,13 @@ def logs(
 
     Returns:
         The exit code (0).
+
+    Raises:
+        UsageError: `source` names no source (or job) the log has (without `follow`).
     """
     from lbconsole.engine.logbus import format_line
     from lbconsole.engine.logfile import follow_records, log_files, log_path, read_records
+    from lbconsole.errors import UsageError
 
     path = log_path(log_dir)
     stream = out if out is not None else sys.stdout
@@ -55,8 +59,15 @@ def logs(
             stream.write(f"no log yet at {path}\n")
             stream.flush()
             return 0
+        shown = 0
         for record in read_records(path, source, pr):
             show(record)
+            shown += 1
+        if not shown and source is not None:
+            known = sorted({name for r in read_records(path, None, None) for name in (r.source, r.job) if name})
+            if source.casefold() not in {name.casefold() for name in known}:
+                listed = ", ".join(known[:30]) + (", …" if len(known) > 30 else "")
+                raise UsageError(f"no log lines from source {source!r}; sources in the log: {listed or 'none'}")
         return 0
     for backup in log_files(path)[:-1]:
         for record in read_records(backup, source, pr, include_rotated=False):
