@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from lbconsole.config import paths
 from lbconsole.config.load import LoadResult, load
-from lbconsole.config.save import dumps, format_value, get_value, set_value, settings_to_toml_dict
+from lbconsole.config.save import dumps, edit_list, format_value, get_value, set_value, settings_to_toml_dict
 
 if TYPE_CHECKING:
     from lbconsole.cli.options import Subcommands
@@ -62,6 +62,16 @@ def config_set(key: str, value: str, config: Path | None = None, *, env: Mapping
     return 0
 
 
+def config_edit_list(
+    key: str, value: str, config: Path | None = None, *, add: bool, env: Mapping[str, str] = os.environ
+) -> int:
+    """`config add|remove KEY VALUE`: add items to or remove them from a list key; returns 0."""
+    file = paths.config_file(env, explicit=config)
+    settings = edit_list(file, key, value, add=add)
+    print(f"{key} = {format_value(get_value(settings, key))}  ({file})")
+    return 0
+
+
 def config_validate(config: Path | None = None, *, env: Mapping[str, str] = os.environ) -> int:
     """`config validate`: every problem of the file, one per line; returns 2 when there is any, else 0."""
     result = load(config, env=env)
@@ -82,7 +92,7 @@ def config_validate(config: Path | None = None, *, env: Mapping[str, str] = os.e
 
 
 def register(commands: Subcommands) -> None:
-    """Add `config path|show|get|set|validate` to the command line.
+    """Add `config path|show|get|set|add|remove|validate` to the command line.
 
     Args:
         commands: the main parser's sub-commands.
@@ -105,5 +115,10 @@ def register(commands: Subcommands) -> None:
     p.add_argument("key", metavar="KEY", help="dotted key, e.g. limits.merge or categories.bugfix.labels")
     p.add_argument("value", metavar="VALUE", help='the value; lists as "a, b" or ["a", "b"]')
     p.set_defaults(func=lambda args: config_set(args.key, args.value, args.config))
+    for name, add, what in (("add", True, "add items to"), ("remove", False, "remove items from")):
+        p = sub.add_parser(name, help=f"{what} a list value (starting from the value in force)")
+        p.add_argument("key", metavar="KEY", help="a list key, e.g. merge.trusted_bots")
+        p.add_argument("value", metavar="VALUE", help='the items: "a, b" or ["a", "b"]')
+        p.set_defaults(func=lambda args, add=add: config_edit_list(args.key, args.value, args.config, add=add))
     p = sub.add_parser("validate", help="report every problem of the config file")
     p.set_defaults(func=lambda args: config_validate(args.config))

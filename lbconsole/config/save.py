@@ -235,6 +235,39 @@ def set_value(path: Path | str, dotted_key: str, raw_value: str) -> Settings:
     return update(path, [(where, parse_raw(field, raw_value))])
 
 
+def edit_list(path: Path | str, dotted_key: str, raw_value: str, *, add: bool) -> Settings:
+    """Add items to (or remove them from) a list key (`config add` / `config remove KEY VALUE`).
+
+    The list starts from the value in force (the default when the file does
+    not set it), so `config add merge.trusted_bots foo[bot]` keeps the
+    default bots. Items already there are not added twice; removing one
+    that is not there is an error.
+
+    Raises:
+        ConfigError: unknown key, a key that is not a list, an item to remove
+            that is not there, or what `update` refuses; the file is untouched.
+    """
+    from lbconsole.config.load import load
+
+    where, field = resolve_key(dotted_key)
+    if field.kind != "list":
+        raise ConfigError(f"{dotted_key} is not a list; use `config set {dotted_key} VALUE`")
+    items = [str(item) for item in parse_raw(field, raw_value)]
+    result = load(path)
+    if result.problems:
+        raise _refuse(tuple(result.problems), Path(path))
+    current = [str(item) for item in get_value(result.settings, dotted_key)]
+    if add:
+        new = current + [item for item in items if item not in current]
+    else:
+        missing = [item for item in items if item not in current]
+        if missing:
+            shown = ", ".join(current) or "nothing"
+            raise ConfigError(f"{dotted_key} has no {', '.join(missing)} (it has {shown}); {path} was not changed")
+        new = [item for item in current if item not in items]
+    return update(path, [(where, new)])
+
+
 def _lookup(node: Any, parts: list[str]) -> Any:
     if not parts:
         return node

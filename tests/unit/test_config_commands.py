@@ -157,3 +157,22 @@ def test_a_missing_config_file_named_with_config_is_an_error(
     assert "no such file (--config)" in capsys.readouterr().out
     assert main(["--config", str(missing), "config", "set", "limits.merge", "3"]) == 0  # which creates it
     assert main(["--config", str(missing), "--demo", "plan", "--mode", "auto"]) == 0
+
+
+def test_config_add_and_remove_edit_a_list_from_the_value_in_force(
+    file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--config", str(file), "config", "add", "merge.trusted_bots", "mergify[bot]"]) == 0
+    assert capsys.readouterr().out.startswith(
+        'merge.trusted_bots = ["dependabot[bot]", "renovate[bot]", "mergify[bot]"]'  # the defaults are kept
+    )
+    assert main(["--config", str(file), "config", "add", "merge.trusted_bots", "mergify[bot]"]) == 0  # no twice
+    assert main(["--config", str(file), "config", "remove", "merge.trusted_bots", "renovate[bot]"]) == 0
+    saved = tomllib.loads(file.read_text(encoding="utf-8"))
+    assert saved["merge"]["trusted_bots"] == ["dependabot[bot]", "mergify[bot]"]
+    capsys.readouterr()
+
+    assert main(["--config", str(file), "config", "remove", "merge.trusted_bots", "nobody[bot]"]) == 2
+    assert "merge.trusted_bots has no nobody[bot] (it has dependabot[bot], mergify[bot])" in capsys.readouterr().err
+    assert main(["--config", str(file), "config", "add", "limits.merge", "3"]) == 2
+    assert "limits.merge is not a list; use `config set limits.merge VALUE`" in capsys.readouterr().err
