@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from lbconsole.config import paths
 from lbconsole.config.load import LoadResult, load
 from lbconsole.config.save import dumps, edit_list, format_value, get_value, set_value, settings_to_toml_dict
+from lbconsole.errors import ConfigError
 
 if TYPE_CHECKING:
     from lbconsole.cli.options import Subcommands
@@ -57,6 +58,11 @@ def config_get(key: str, config: Path | None = None, *, env: Mapping[str, str] =
 def config_set(key: str, value: str, config: Path | None = None, *, env: Mapping[str, str] = os.environ) -> int:
     """`config set KEY VALUE`: change one key in the file, after validating the result; returns 0."""
     file = paths.config_file(env, explicit=config)
+    if key == "ui.theme":  # the schema cannot know the theme files; the themes module can
+        from lbconsole.tui.themes import unknown_theme
+
+        if why := unknown_theme(value.strip().strip('"')):
+            raise ConfigError(f"{why}; {file} was not changed")
     settings = set_value(file, key, value)
     print(f"{key} = {format_value(get_value(settings, key))}  ({file})")
     return 0
@@ -83,6 +89,13 @@ def config_validate(config: Path | None = None, *, env: Mapping[str, str] = os.e
         return 0
     for problem in result.problems:
         print(problem)
+    from lbconsole.tui.themes import unknown_theme
+
+    theme = "" if result.problems else unknown_theme(result.settings.ui.theme)
+    if theme:
+        print(f"{result.path}: {theme}")
+        print(f"{result.path}: 1 problem", file=sys.stderr)
+        return 2
     if result.problems:
         count = result.problem_count
         print(f"{result.path}: {count:,} problem{'s' if count != 1 else ''}", file=sys.stderr)

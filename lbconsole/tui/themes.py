@@ -125,6 +125,22 @@ def discover(dirs: Iterable[Path]) -> tuple[list[Theme], list[str]]:
     return list(themes.values()), problems
 
 
+def theme_names(dirs: Iterable[Path] | None = None) -> list[str]:
+    """Every theme `ui.theme` may name: Textual's own and those in `dirs` (default: shipped, then the user's)."""
+    from textual.theme import BUILTIN_THEMES
+
+    found, _ = discover([*builtin_theme_dirs(), user_theme_dir()] if dirs is None else dirs)
+    return sorted({*BUILTIN_THEMES, *(theme.name for theme in found)})
+
+
+def unknown_theme(name: str, dirs: Iterable[Path] | None = None) -> str:
+    """Why `name` is not a theme, naming the valid ones ('' when it is one)."""
+    names = theme_names(dirs)
+    if name in names:
+        return ""
+    return f"ui.theme: unknown theme {name!r} (themes: {', '.join(names)})"
+
+
 def install(app: App[Any], dirs: Iterable[Path] | None, wanted: str, bus: LogBus) -> None:
     """Register every theme found on `app`, then select `wanted`; problems are shown, never fatal.
 

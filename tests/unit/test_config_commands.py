@@ -176,3 +176,16 @@ def test_config_add_and_remove_edit_a_list_from_the_value_in_force(
     assert "merge.trusted_bots has no nobody[bot] (it has dependabot[bot], mergify[bot])" in capsys.readouterr().err
     assert main(["--config", str(file), "config", "add", "limits.merge", "3"]) == 2
     assert "limits.merge is not a list; use `config set limits.merge VALUE`" in capsys.readouterr().err
+
+
+def test_an_unknown_theme_is_refused_with_the_valid_names(file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", str(file), "config", "set", "ui.theme", "nonexistent"]) == 2
+    err = capsys.readouterr().err
+    assert "ui.theme: unknown theme 'nonexistent' (themes: " in err
+    assert "lbconsole-dark" in err and "lbconsole-light" in err and "textual-dark" in err
+    assert not file.exists()
+    assert main(["--config", str(file), "config", "set", "ui.theme", "lbconsole-light"]) == 0
+    file.write_text('[ui]\ntheme = "nonexistent"\n', encoding="utf-8")  # written by hand
+    capsys.readouterr()
+    assert main(["--config", str(file), "config", "validate"]) == 2
+    assert "ui.theme: unknown theme 'nonexistent'" in capsys.readouterr().out
