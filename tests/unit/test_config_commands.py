@@ -182,7 +182,8 @@ def test_an_unknown_theme_is_refused_with_the_valid_names(file: Path, capsys: py
     assert main(["--config", str(file), "config", "set", "ui.theme", "nonexistent"]) == 2
     err = capsys.readouterr().err
     assert "ui.theme: unknown theme 'nonexistent' (themes: " in err
-    assert "lbconsole-dark" in err and "lbconsole-light" in err and "textual-dark" in err
+    for name in ("lbconsole-dark", "lbconsole-light", "textual-dark"):
+        assert name in err
     assert not file.exists()
     assert main(["--config", str(file), "config", "set", "ui.theme", "lbconsole-light"]) == 0
     file.write_text('[ui]\ntheme = "nonexistent"\n', encoding="utf-8")  # written by hand
