@@ -131,7 +131,8 @@ def update(path: Path | str, changes: Sequence[tuple[tuple[str, ...], Any]]) -> 
                 table[name] = tomlkit.table()
             table = table[name]
             if not isinstance(table, dict):
-                raise ConfigError(f"{'.'.join(where[: depth + 1])} is not a table in {file}; {file} was not changed")
+                dotted = ".".join(where[: depth + 1])
+                raise ConfigError(f"[{dotted}] is not a table in {file}; {file} was not changed")
         table[where[-1]] = _plain(value)
     settings, problems = validate(document.unwrap(), file)
     if problems:

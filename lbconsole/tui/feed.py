@@ -10,6 +10,7 @@ banner. The app routes the messages here.
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -42,10 +43,12 @@ class QueueFeed:
     class Offline(Message):
         """The gateway failed (None: it answered again)."""
 
-        def __init__(self, message: str | None, rate: RateLimit | None) -> None:
+        def __init__(self, message: str | None, rate: RateLimit | None, checked: datetime | None = None) -> None:
             super().__init__()
             self.message = message
             self.rate = rate
+            self.checked = checked
+            """When a cheap check found the queue unchanged (None: not such a check)."""
 
     class WorkerFailed(Message):
         """A worker stopped on an unexpected exception (a bug): say so instead of staying silent."""
@@ -102,8 +105,8 @@ class QueueFeed:
         try:
             gateway = app.ensure_gateway()
             queue = refresh.fetch(gateway, full=full, have_queue=app.queue is not None)
-            if queue is None:
-                app.post_message(self.Offline(None, gateway.rate_limit))
+            if queue is None:  # the cheap check: unchanged since the last full fetch
+                app.post_message(self.Offline(None, gateway.rate_limit, checked=app.clock()))
                 return
         except LbError as exc:
             app.post_message(self.Offline(refresh.offline_text(exc), gateway.rate_limit if gateway else None))
@@ -148,6 +151,7 @@ class QueueFeed:
             app.bus.emit("app", f"queue of {result.queue.repo}: {len(result.queue.pulls)} open PRs")
             status = app.query_one(StatusBar)
             status.refreshed = result.now
+            status.checked = None  # a full fetch supersedes the cheap checks before it
             status.repo = result.queue.repo
         self.last_state = result
         app.queue = result.queue
@@ -165,6 +169,8 @@ class QueueFeed:
         status = app.query_one(StatusBar)
         if message.rate is not None:
             status.rate = message.rate
+        if message.checked is not None:
+            status.checked = message.checked
         if message.message is None:
             if self.offline is not None:
                 app.bus.emit("app", "GitHub reachable again")

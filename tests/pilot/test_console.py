@@ -322,12 +322,17 @@ async def test_unchanged_queue_is_not_refetched(make_app, gateway: FakeGateway):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert gateway.fetches == 1
+        status = app.query_one(StatusBar)
+        assert "checked" not in str(status.render())
         app.refresh_queue()
         await settle(app, pilot)
         assert gateway.fetches == 1  # the cheap check said "unchanged"
+        assert "  ·  refreshed " in str(status.render())
+        assert "  ·  checked " in str(status.render())  # the header shows the cheap check is alive
         app.refresh_queue(full=True)
         await settle(app, pilot)
         assert gateway.fetches == 2
+        assert "checked" not in str(status.render())  # a full fetch supersedes it
 
 
 async def test_offline_banner_keeps_the_cached_queue(make_app, gateway: FakeGateway):

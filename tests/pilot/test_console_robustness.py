@@ -136,7 +136,7 @@ async def test_text_that_looks_like_markup_is_shown_literally(make_app, tmp_path
     from lbconsole.core.ports import RunInfo
 
     config = tmp_path / "config.toml"
-    config.write_text("limits = 3\n")  # save_limits: "[limits] and [merge] must be tables"
+    config.write_text("limits = 3\n")  # save_limits: "[limits] is not a table"
     gateway = FakeGateway([make_pr(12, MARKUP, "alice", 3, labels=("security",))])
     run = RunInfo(1, "lambda-bot", "completed", "success", "workflow_dispatch", "https://x/1", display_title=MARKUP)
     app = make_app(
@@ -158,7 +158,7 @@ async def test_text_that_looks_like_markup_is_shown_literally(make_app, tmp_path
         await settle(app, pilot)
         saved = [n for n in app._notifications if n.message.startswith("Not saved")]
         assert saved
-        assert "[limits] and [merge] must be tables" in saved[-1].message
+        assert "[limits] is not a table" in saved[-1].message
         assert not saved[-1].markup
         assert config.read_text() == "limits = 3\n"
 

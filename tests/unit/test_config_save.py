@@ -211,7 +211,7 @@ def test_set_value_refuses_when_a_table_is_not_a_table(folder: Path) -> None:
     file = folder / "config.toml"
     file.write_text("limits = 5\n", encoding="utf-8")
     before = snapshot(file)
-    with pytest.raises(ConfigError, match="limits is not a table"):
+    with pytest.raises(ConfigError, match=r"\[limits\] is not a table"):
         set_value(file, "limits.merge", "5")
     assert snapshot(file) == before
 

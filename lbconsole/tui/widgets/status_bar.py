@@ -12,11 +12,14 @@ from lbconsole.core.ports import RateLimit
 
 
 class StatusBar(Static):
-    """`acme/rocket · mode auto · refreshed 22:01:03 · rate limit 4,980/5,000 · demo`."""
+    """`acme/rocket · mode auto · refreshed 22:01:03 · checked 22:01:33 · rate limit 4,980/5,000 · demo`."""
 
     repo: reactive[str] = reactive("")
     mode: reactive[str] = reactive("")
     refreshed: reactive[datetime | None] = reactive(None)
+    """The last full fetch of the queue."""
+    checked: reactive[datetime | None] = reactive(None)
+    """The last cheap check (a conditional request) that found the queue unchanged since `refreshed`."""
     rate: reactive[RateLimit | None] = reactive(None)
     flags: reactive[str] = reactive("")
     waiting: reactive[str] = reactive("")
@@ -38,6 +41,8 @@ class StatusBar(Static):
             parts.append("loading…")
         else:
             parts.append(f"refreshed {self.refreshed.astimezone(self.tz).strftime('%H:%M:%S')}")
+        if self.checked is not None and self.refreshed is not None:
+            parts.append(f"checked {self.checked.astimezone(self.tz).strftime('%H:%M:%S')}")
         if self.waiting:
             parts.append(f"[b $warning]{escape(self.waiting)}[/]")
         if self.rate is not None:
