@@ -72,6 +72,8 @@ def auth_login(
     host = tokens.api_host(api_url)
     if with_token:
         token = sys.stdin.read().strip()
+    elif not sys.stdin.isatty():  # getpass would read it anyway, with a raw GetPassWarning: say what works
+        raise AuthError("standard input is not a terminal: pipe the token with `lbconsole auth login --with-token`")
     else:
         try:
             token = getpass.getpass(f"Paste a GitHub token for {host} (input hidden): ").strip()

@@ -179,7 +179,10 @@ def open_context(
     """
     if options.demo:
         from lbconsole.cli.demo import demo_context
+        from lbconsole.sim.scenarios import DEMO_REPO
 
+        if options.repo and options.repo.strip().casefold() != DEMO_REPO:
+            raise UsageError(f"--demo serves the simulator's {DEMO_REPO}, not {options.repo}: drop --repo or --demo")
         return demo_context(load_settings(options.config, warnings), seed=options.seed, history=history)
     return repository_context(options, repo_hint=repo_hint, warnings=warnings)
 

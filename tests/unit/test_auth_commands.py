@@ -128,6 +128,7 @@ def test_login_prompts_without_echo_when_no_flag(
         return TOKEN
 
     monkeypatch.setattr("getpass.getpass", fake_getpass)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)  # a person at a terminal
     monkeypatch.setenv("GITHUB_TOKEN", "env-token-value")
     assert run(["auth", "login"]) == 0
     assert memory.store == {("lbconsole", "api.github.com"): TOKEN}
@@ -204,3 +205,16 @@ def test_api_url_is_accepted_after_auth_and_after_its_sub_command(
     ):
         assert run(argv) == 0, argv
         assert capsys.readouterr().out.startswith("ghe.example.com: classic personal access token"), argv
+
+
+def test_login_without_a_terminal_says_to_pipe_the_token_with_the_flag(
+    memory: MemoryKeyring, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    monkeypatch.setattr("getpass.getpass", lambda prompt: pytest.fail("getpass must not run without a terminal"))
+
+    assert run(["auth", "login"]) == 3
+    assert capsys.readouterr().err.strip() == (
+        "lbconsole: error: standard input is not a terminal: pipe the token with `lbconsole auth login --with-token`"
+    )
+    assert memory.store == {}

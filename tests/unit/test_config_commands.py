@@ -190,3 +190,11 @@ def test_an_unknown_theme_is_refused_with_the_valid_names(file: Path, capsys: py
     capsys.readouterr()
     assert main(["--config", str(file), "config", "validate"]) == 2
     assert "ui.theme: unknown theme 'nonexistent'" in capsys.readouterr().out
+
+
+def test_demo_with_another_repository_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--demo", "--repo", "foo/bar", "queue"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "lbconsole: error: --demo serves the simulator's acme/rocket, not foo/bar: drop --repo or --demo"
+    )
+    assert main(["--demo", "--repo", "acme/rocket", "queue", "--json"]) == 0
