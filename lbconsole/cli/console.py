@@ -70,7 +70,7 @@ def demo(*, config: Path | None = None, seed: int = 0, read_only: bool = False) 
         seed=seed,
         read_only=read_only,
         config_path=config,
-        state_dir=paths.state_dir(os.environ),
+        state_dir=paths.demo_state_dir(os.environ),  # simulated runs never reach the real audit log
         warnings=warnings,
     )
 

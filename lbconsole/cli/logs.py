@@ -92,6 +92,8 @@ def register(commands: Subcommands) -> None:
     p.add_argument("-f", "--follow", action="store_true", help="keep printing new lines")
     p.add_argument("--source", help="only this source (app, merge, scan, a workflow job...)")
     p.add_argument("--pr", type=int, help="only lines about this PR")
-    p.set_defaults(
-        func=lambda args: logs(paths.log_dir(os.environ), follow=args.follow, source=args.source, pr=args.pr)
-    )
+
+    def where(args: object) -> os.PathLike[str]:  # the demo's runs log apart from the real ones
+        return paths.demo_state_dir(os.environ) / "log" if getattr(args, "demo", False) else paths.log_dir(os.environ)
+
+    p.set_defaults(func=lambda args: logs(where(args), follow=args.follow, source=args.source, pr=args.pr))

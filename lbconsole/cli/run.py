@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -94,7 +95,8 @@ def run(
         settings = with_limits(ctx.settings, limits)
         if saved is not None and plan_file is not None and (problems := check_limits(saved, settings.limits)):
             raise PlanFileError(plan_file, problems)  # a saved plan never does more than the limits allow
-        with _run_lock(ctx.repo, apply=apply) as lock:  # refused before anything is planned or asked
+        where = _Where.of(demo=ctx.demo)
+        with _run_lock(ctx.repo, where.state_dir, apply=apply) as lock:  # refused before anything is planned or asked
             planned = saved or make_plan(ctx.gateway.fetch_queue(), mode, settings, utc_now())
             out = sys.stderr if as_json else sys.stdout
             if not as_json:
@@ -103,7 +105,9 @@ def run(
             if apply and not yes and sys.stdin.isatty() and planned.actions and not _confirm(planned, out):
                 print("Nothing applied.", file=out)
                 return 0
-            report = _execute(planned, ctx.gateway, settings, out=out, apply=apply, summary=summary, lock=lock)
+            report = _execute(
+                planned, ctx.gateway, settings, out=out, apply=apply, summary=summary, lock=lock, where=where
+            )
     if as_json:
         print(json_text(_report_dict(planned, report)))
     else:
@@ -114,8 +118,26 @@ def run(
     return report.exit_code
 
 
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """Where a run's audit log, lock and log file go: the user's state, or the demo's own."""
+
+    state_dir: Path
+    log_dir: Path
+
+    @classmethod
+    def of(cls, *, demo: bool) -> _Where:
+        from lbconsole.config import paths
+
+        if demo:  # simulated runs never reach the real audit log or log file
+            state = paths.demo_state_dir(os.environ)
+            return cls(state, state / "log")
+        found = paths.AppPaths.resolve(os.environ)
+        return cls(found.state_dir, found.log_dir)
+
+
 @contextmanager
-def _run_lock(repo: str, *, apply: bool) -> Iterator[RunLock | None]:
+def _run_lock(repo: str, state_dir: Path, *, apply: bool) -> Iterator[RunLock | None]:
     """The repository's run lock, taken now when applying (None for a dry run, which never takes one).
 
     Raises:
@@ -124,10 +146,9 @@ def _run_lock(repo: str, *, apply: bool) -> Iterator[RunLock | None]:
     if not apply:
         yield None
         return
-    from lbconsole.config import paths
     from lbconsole.engine.lock import RunLock
 
-    lock = RunLock(paths.AppPaths.resolve(os.environ).state_dir, repo)
+    lock = RunLock(state_dir, repo)
     with lock:
         yield lock
 
@@ -141,6 +162,7 @@ def _execute(
     apply: bool,
     summary: Path | None,
     lock: RunLock | None,
+    where: _Where,
 ) -> RunReport:
     """Run the plan through `engine.run.run_plan` (audit, lock, summary), logging to `out` and the log file.
 
@@ -148,7 +170,6 @@ def _execute(
     Ctrl+C stops the action in flight too (`engine.interrupt`). Either way every outcome and the
     run record are written, and the exit code is 130 (SIGINT) or 143 (SIGTERM).
     """
-    from lbconsole.config import paths
     from lbconsole.engine.interrupt import Interrupt
     from lbconsole.engine.logbus import LogBus, StreamSink
     from lbconsole.engine.logfile import LogFile
@@ -156,8 +177,7 @@ def _execute(
 
     bus = LogBus()
     bus.subscribe(StreamSink(out))
-    env_paths = paths.AppPaths.resolve(os.environ)
-    bus.subscribe(LogFile(env_paths.log_dir))
+    bus.subscribe(LogFile(where.log_dir))
     interrupt = Interrupt(on_signal=lambda text: bus.emit("app", text, "warning"))
     with interrupt.installed():
         return run_plan(
@@ -166,7 +186,7 @@ def _execute(
             settings=settings,
             bus=bus,
             apply=apply,
-            state_dir=env_paths.state_dir,
+            state_dir=where.state_dir,
             lock=lock,
             interrupt=interrupt,
             summary_path=summary,

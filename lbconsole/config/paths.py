@@ -68,6 +68,11 @@ def log_dir(env: Mapping[str, str] = os.environ) -> Path:
     return state_dir(env) / "log"
 
 
+def demo_state_dir(env: Mapping[str, str] = os.environ) -> Path:
+    """The demo's own state (audit log, locks, log file), apart from the real one: `state_dir/demo`."""
+    return state_dir(env) / "demo"
+
+
 def data_dir(env: Mapping[str, str] = os.environ) -> Path:
     """User data, e.g. `~/.local/share/lbconsole`."""
     return _xdg(env, "XDG_DATA_HOME", ".local/share", platformdirs.user_data_dir)

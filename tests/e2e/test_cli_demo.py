@@ -61,3 +61,17 @@ def test_the_demo_shows_config_problems_in_the_console_not_on_stderr(
     assert main(["demo", "--config", str(config)]) == 0
     assert any("limits.merge" in warning for warning in console["warnings"])
     assert capsys.readouterr().err == ""
+
+
+def test_the_demos_runs_keep_their_audit_and_log_apart_from_the_real_ones(capsys) -> None:
+    from lbconsole.config import paths
+    from lbconsole.engine.logfile import log_path
+
+    assert main(["--demo", "run", "--mode", "merge-only", "--apply", "--yes"]) == 0
+    demo = paths.demo_state_dir()
+    assert (demo / "audit.jsonl").is_file()
+    assert not (paths.state_dir() / "audit.jsonl").exists()  # the real audit log has no simulated record
+    assert not log_path(paths.log_dir()).exists()
+    capsys.readouterr()
+    assert main(["--demo", "logs", "--source", "merge"]) == 0
+    assert " merge #" in capsys.readouterr().out
