@@ -42,6 +42,7 @@ def console(connect: Connect, *, read_only: bool = False, config: Path | None = 
             demo=False,
             config_path=paths.config_file(os.environ, explicit=config),
             state_dir=paths.state_dir(os.environ),
+            log_dir=paths.log_dir(os.environ),
             warnings=warnings,
             cost_source=console_source(user_cache(ctx.settings.github.api_url, ctx.repo)),
         )
@@ -71,6 +72,7 @@ def demo(*, config: Path | None = None, seed: int = 0, read_only: bool = False) 
         read_only=read_only,
         config_path=config,
         state_dir=paths.demo_state_dir(os.environ),  # simulated runs never reach the real audit log
+        log_dir=paths.demo_state_dir(os.environ) / "log",
         warnings=warnings,
     )
 

@@ -54,6 +54,7 @@ def run_demo_console(
     config_path: Path | None = None,
     state_dir: Path | None = None,
     warnings: Sequence[str] = (),
+    log_dir: Path | None = None,
 ) -> int:
     """Start the simulator and open the console on its demo repository until the operator quits.
 
@@ -67,6 +68,7 @@ def run_demo_console(
         config_path: where the Limits tab saves (None: session only).
         state_dir: audit log and run lock directory (None: none).
         warnings: shown once at start.
+        log_dir: where the console's log lines go too (None: the Logs tab only).
 
     Returns:
         The exit code (0 after a clean quit).
@@ -88,4 +90,5 @@ def run_demo_console(
             warnings=warnings,
             clock=lambda: sim.state.clock.now(),
             cost_source=console_source(None),
+            log_dir=log_dir,
         )

@@ -13,6 +13,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import TextIO
@@ -36,9 +37,15 @@ class LogFile:
     each line is written whole, so readers never see half a record.
     """
 
-    def __init__(self, log_dir: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES, backups: int = BACKUPS) -> None:
-        """Log into `log_dir/lbconsole.jsonl`, keeping at most `backups` rotated files of `max_bytes`."""
+    def __init__(
+        self, log_dir: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES, backups: int = BACKUPS, job: str = ""
+    ) -> None:
+        """Log into `log_dir/lbconsole.jsonl`, keeping at most `backups` rotated files of `max_bytes`.
+
+        `job` tags the records that have none (the console's: `lbconsole logs --source console`).
+        """
         self.path = log_path(log_dir)
+        self.job = job
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._handler = RotatingFileHandler(
             self.path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8", delay=True
@@ -48,6 +55,8 @@ class LogFile:
 
     def __call__(self, record: LogRecord) -> None:
         """Append one record."""
+        if self.job and not record.job:
+            record = replace(record, job=self.job)
         entry = logging.makeLogRecord({"msg": record.to_json(), "levelno": logging.INFO})
         with self._lock:
             self._handler.handle(entry)

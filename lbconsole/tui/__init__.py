@@ -31,6 +31,7 @@ def run_console(
     mode: str = "auto",
     clock: Callable[[], datetime] | None = None,
     cost_source: CostSource | None = None,
+    log_dir: Path | None = None,
 ) -> int:
     """Run the console until the operator quits.
 
@@ -45,6 +46,8 @@ def run_console(
         mode: the mode selected at start.
         clock: the console's "now" (ages, plans); default UTC now. The demo passes the simulator's.
         cost_source: reads the Actions history for the Cost tab (None: the tab says it has none).
+        log_dir: every log line also goes to the log file here, tagged `console` (`lbconsole logs
+            --source console`), as headless runs' lines do; None: the Logs tab only.
 
     Returns:
         The exit code: 0 after a clean quit.
@@ -62,6 +65,7 @@ def run_console(
         mode=mode,
         clock=clock,
         cost_source=cost_source,
+        log_dir=log_dir,
     )
     result = app.run()
     return result if isinstance(result, int) else (app.return_code or 0)

@@ -1,13 +1,11 @@
 """The console app: wiring between the gateway, the planner, the engine and the tabs.
 
-Data flows one way: gateway (a thread worker of `feed.QueueFeed`) -> core
-analysis and plan (same worker, decided by `refresh`) -> a
-`QueueFeed.Computed` message -> the tabs. The writes (`r`, `d`, `c`) are
-`controller.RunController`'s; following orchestrator runs is the Runs
-tab's (`widgets.runs_pane`, on `remote.Remote`); the command palette and
-the help screen's table come from `palette`; the log bus feeds the Logs
-tab. What is left here: the layout, the bindings, the one shared gateway,
-and the routing of keys and messages to those parts.
+Data flows one way: gateway (a worker of `feed.QueueFeed`) -> analysis and
+plan (same worker, decided by `refresh`) -> `QueueFeed.Computed` -> the tabs.
+Writes (`r`, `d`, `c`) are `controller.RunController`'s; following runs is
+the Runs tab's (`remote.Remote`); the palette and the help table come from
+`palette`; the log bus feeds the Logs tab and the log file. Here: the
+layout, the bindings, the one shared gateway, the routing of keys and messages.
 """
 
 from __future__ import annotations
@@ -31,6 +29,7 @@ from lbconsole.core.plan import Plan
 from lbconsole.core.ports import Gateway
 from lbconsole.core.settings import MODES, Settings
 from lbconsole.engine.logbus import LogBus
+from lbconsole.engine.logfile import LogFile
 from lbconsole.errors import GatewayError, LbError
 from lbconsole.tui import palette, themes
 from lbconsole.tui.controller import RunController
@@ -119,6 +118,7 @@ class LbConsoleApp(App[int]):
         actions_factory: ActionsFactory | None = None,
         follow_sleep: Sleep | None = None,
         cost_source: CostSource | None = None,
+        log_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -130,6 +130,8 @@ class LbConsoleApp(App[int]):
         self.startup_warnings = list(warnings)
         self.clock: Clock = clock or _utcnow
         self.bus = bus or LogBus(clock=self.clock)
+        if log_dir is not None:  # one log: the file `lbconsole logs` reads (`--source console`)
+            self.bus.subscribe(LogFile(log_dir, job="console"))
         self.log_tz = log_tz
         self._theme_dirs = list(theme_dirs) if theme_dirs is not None else None
         self.mode = mode if mode in MODES else MODES[0]

@@ -532,3 +532,19 @@ async def test_switching_mode_replans_without_analysing_the_queue_again(make_app
         assert before is not None
         assert app.plan.mode != before.mode
         assert len(calls) == 1  # the same queue and settings: only the mode's stages ran
+
+
+async def test_the_consoles_lines_reach_the_log_file_tagged_console(make_app, tmp_path, capsys):
+    from lbconsole.cli.logs import logs
+
+    log_dir = tmp_path / "log"
+    app = make_app(log_dir=log_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.bus.emit("merge", "merged 1a2b3c4 (squash)", pr=12)
+        await settle(app, pilot)
+
+    assert logs(log_dir, source="console") == 0  # `lbconsole logs --source console`
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.endswith("merge [console] #12 merged 1a2b3c4 (squash)") for line in lines)
+    assert any(" app [console] queue of " in line for line in lines)  # the console's own lines too
