@@ -82,6 +82,13 @@ class RunController:
 
     # -- the local run ------------------------------------------------------------------
 
+    def _no_plan(self) -> str:
+        """Why there is nothing to run or dispatch yet: still loading, or GitHub unreachable."""
+        offline = self.app.feed.offline
+        if offline is not None:
+            return f"No queue fetched yet: GitHub is unreachable ({offline}); nothing to run or dispatch."
+        return "No plan yet: the queue is still loading."
+
     def ask_run(self) -> None:
         """Run the current plan locally, after a confirmation."""
         app = self.app
@@ -93,7 +100,7 @@ class RunController:
             return
         plan = app.plan
         if plan is None:
-            app.notify("No plan yet: the queue is still loading.", severity="warning")
+            app.notify(self._no_plan(), severity="warning", markup=False)
             return
         if plan.empty:
             why = "; ".join(plan.notes) or "nothing to do"
@@ -198,7 +205,7 @@ class RunController:
             return
         plan = app.plan
         if plan is None:
-            app.notify("No plan yet: the queue is still loading.", severity="warning")
+            app.notify(self._no_plan(), severity="warning", markup=False)
             return
         request, title, question = dispatch_prompt(plan, app.settings)
         screen = ConfirmScreen(title, question, affected_prs(plan))

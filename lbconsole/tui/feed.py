@@ -171,6 +171,7 @@ class QueueFeed:
             status.rate = message.rate
         if message.checked is not None:
             status.checked = message.checked
+        status.offline = message.message is not None
         if message.message is None:
             if self.offline is not None:
                 app.bus.emit("app", "GitHub reachable again")
@@ -180,7 +181,7 @@ class QueueFeed:
         if message.message != self.offline:
             app.bus.emit("app", message.message, "error")
         self.offline = message.message
-        app.query_one(OfflineBanner).show(message.message)
+        app.query_one(OfflineBanner).show(message.message, cached=app.queue is not None)
 
     def worker_failed(self, message: QueueFeed.WorkerFailed) -> None:
         """Say that a worker stopped on a bug."""

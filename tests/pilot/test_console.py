@@ -352,6 +352,26 @@ async def test_offline_banner_keeps_the_cached_queue(make_app, gateway: FakeGate
         assert not banner.display
 
 
+async def test_offline_with_nothing_fetched_says_so_and_refuses_runs_and_dispatch(make_app, gateway: FakeGateway):
+    gateway.fail = offline_error()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        banner = str(app.query_one(OfflineBanner).render())
+        assert "no queue fetched yet: nothing to show or run" in banner
+        assert "showing the last fetched queue" not in banner
+        assert "offline: no queue fetched yet" in str(app.query_one(StatusBar).render())
+        assert "loading…" not in str(app.query_one(StatusBar).render())
+        for key in ("r", "d"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert not isinstance(app.screen, ConfirmScreen)  # no confirmation for a plan that does not exist
+        refusals = [n.message for n in app._notifications if n.message.startswith("No queue fetched yet")]
+        assert len(refusals) == 2
+        assert "GitHub is unreachable (" in refusals[0]
+        assert app.last_report is None  # nothing ran, nothing was counted as failed
+
+
 async def test_logs_source_filter_search_and_follow(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -22,6 +22,8 @@ class StatusBar(Static):
     """The last cheap check (a conditional request) that found the queue unchanged since `refreshed`."""
     rate: reactive[RateLimit | None] = reactive(None)
     flags: reactive[str] = reactive("")
+    offline: reactive[bool] = reactive(False)
+    """GitHub is unreachable (with nothing fetched yet, the header says so instead of "loading…")."""
     waiting: reactive[str] = reactive("")
     """While a rate limit is waited out: e.g. "rate limited (secondary): resuming in 42s"."""
 
@@ -38,7 +40,7 @@ class StatusBar(Static):
     def render(self) -> str:
         parts = [f"[b]{escape(self.repo or 'no repository')}[/b]", f"mode [b]{escape(self.mode)}[/b]"]
         if self.refreshed is None:
-            parts.append("loading…")
+            parts.append("[b $error]offline: no queue fetched yet[/]" if self.offline else "loading…")
         else:
             parts.append(f"refreshed {self.refreshed.astimezone(self.tz).strftime('%H:%M:%S')}")
         if self.checked is not None and self.refreshed is not None:
@@ -56,8 +58,9 @@ class StatusBar(Static):
 class OfflineBanner(Static):
     """Shown while GitHub is unreachable; the cached queue stays visible below it."""
 
-    def show(self, message: str | None) -> None:
-        """Show `message`, or hide the banner when None."""
+    def show(self, message: str | None, *, cached: bool = True) -> None:
+        """Show `message`, or hide the banner when None; `cached`: a queue was fetched before."""
         self.display = message is not None
         if message is not None:
-            self.update(f"OFFLINE — {escape(message)} — showing the last fetched queue; retrying on the next refresh")
+            shown = "showing the last fetched queue" if cached else "no queue fetched yet: nothing to show or run"
+            self.update(f"OFFLINE — {escape(message)} — {shown}; retrying on the next refresh")
