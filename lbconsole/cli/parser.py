@@ -13,7 +13,7 @@ import argparse
 from collections.abc import Iterator
 
 from lbconsole import __version__
-from lbconsole.cli import auth, config, console, cost, logs, read, remote, run, workflow
+from lbconsole.cli import auth, config, console, cost, logs, read, remote, run, serve, workflow
 from lbconsole.cli.context import Whoami, check_token
 from lbconsole.cli.options import add_global_options
 
@@ -46,6 +46,7 @@ def build_parser(*, whoami: Whoami | None = check_token) -> argparse.ArgumentPar
     workflow.register(commands)
     remote.register(commands)
     cost.register(commands)
+    serve.register(commands)
     for sub in sub_parsers(parser):
         # `lbconsole sim --seed` is the scenario's seed: there the hidden global one stays before the command.
         add_global_options(sub, top=False, seed="--seed" not in sub._option_string_actions)

@@ -22,7 +22,7 @@ def options(*argv: str) -> GlobalOptions:
 def test_every_sub_command_at_every_level_declares_the_global_options():
     subs = {sub.prog: sub for sub in sub_parsers(build_parser())}
     assert {"lbconsole queue", "lbconsole config show", "lbconsole auth status", "lbconsole workflow init"} <= set(subs)
-    assert len(subs) == 12 + 7 + 3 + 4  # the commands, then the sub-commands of config, auth and workflow
+    assert len(subs) == 13 + 7 + 3 + 4  # the commands, then the sub-commands of config, auth and workflow
     for prog, sub in subs.items():
         for flag in GLOBAL_FLAGS:
             assert flag in sub._option_string_actions, (prog, flag)
