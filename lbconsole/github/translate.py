@@ -36,15 +36,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
-from lbconsole.core.models import (
-    ChecksState,
-    Mergeable,
-    MergeState,
-    PullRequest,
-    QueueEntry,
-    ReviewDecision,
-    ScanState,
-)
+from lbconsole.core.models import ChecksState, Mergeable, MergeState, PullRequest, QueueEntry, ReviewDecision, ScanState
 from lbconsole.core.ports import Comment, MergeResult, PullFile, PullSnapshot
 from lbconsole.errors import GatewayError
 
