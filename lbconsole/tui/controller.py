@@ -243,6 +243,7 @@ class RunController:
             app.notify(f"{what} failed: {message.error}", severity="error", timeout=10, markup=False)
         elif not result.stopped:
             good = result.exit_code == 0
+            app.bell()  # whoever follows the run may be looking at another window
             app.notify(
                 f"Run {result.run_id} {final_text(result)}. {result.html_url}",
                 title="Orchestrator run",

@@ -13,6 +13,7 @@ from lbconsole.tui.app import LbConsoleApp
 from lbconsole.tui.screens.confirm import ConfirmScreen
 from lbconsole.tui.screens.help import HelpScreen
 from lbconsole.tui.widgets.logs_pane import LogsPane
+from lbconsole.tui.widgets.queue_pane import QueuePane
 from lbconsole.tui.widgets.queue_table import QueueTable
 from lbconsole.tui.widgets.status_bar import OfflineBanner, StatusBar
 from tests.pilot.conftest import SIZE, settle
@@ -568,3 +569,37 @@ async def test_the_consoles_lines_reach_the_log_file_tagged_console(make_app, tm
     lines = capsys.readouterr().out.splitlines()
     assert any(line.endswith("merge [console] #12 merged 1a2b3c4 (squash)") for line in lines)
     assert any(" app [console] queue of " in line for line in lines)  # the console's own lines too
+
+
+async def test_w_watches_a_pr_and_rings_when_its_state_changes(make_app, gateway: FakeGateway, monkeypatch):
+    from dataclasses import replace
+
+    app = make_app()
+    bells: list[int] = []
+    monkeypatch.setattr(app, "bell", lambda: bells.append(1))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        table = app.query_one(QueueTable)
+        table.select_pr(31)
+        await pilot.pause()
+        before = str(table.get_cell("pr:31", "state"))
+        await pilot.press("w")
+        await pilot.pause()
+        assert any(n.message.startswith(f"watching #31 ({before})") for n in app._notifications)
+        app.refresh_queue(full=True)  # nothing changed: no bell
+        await settle(app, pilot)
+        assert bells == []
+
+        gateway.set_pull(replace(gateway.pulls[31], draft=True))
+        app.refresh_queue(full=True)
+        await settle(app, pilot)
+        assert bells == [1]
+        assert any(n.message == f"#31 is now draft (was {before})" for n in app._notifications)
+
+        del gateway.pulls[31]  # merged or closed
+        gateway.changed = True
+        app.refresh_queue(full=True)
+        await settle(app, pilot)
+        assert bells == [1, 1]
+        assert any(n.message == "#31 left the queue (merged or closed); no longer watched" for n in app._notifications)
+        assert 31 not in app.query_one(QueuePane).watched

@@ -90,8 +90,10 @@ def notifications(app: LbConsoleApp) -> list[str]:
     return [n.message for n in app._notifications]
 
 
-async def test_d_dispatches_and_follows_the_run_into_logs_and_runs(sim):
+async def test_d_dispatches_and_follows_the_run_into_logs_and_runs(sim, monkeypatch):
     app = sim_app(sim)
+    bells: list[int] = []
+    monkeypatch.setattr(app, "bell", lambda: bells.append(1))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert app.plan is not None
@@ -131,6 +133,7 @@ async def test_d_dispatches_and_follows_the_run_into_logs_and_runs(sim):
 
         # the run's conclusion and link are shown
         assert any(f"Run {run['id']} completed: success" in n and run["html_url"] in n for n in notifications(app))
+        assert bells == [1]  # and the terminal bell rang once, for the end of the followed run
         runs = app.query_one(RunsPane)
         status = str(runs.query_one("#runs-status").render())
         assert f"run {run['id']} completed: success" in status

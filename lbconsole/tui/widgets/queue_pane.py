@@ -29,12 +29,15 @@ class QueuePane(Vertical):
         Binding("s", "sort", "Sort", id="queue.sort"),
         Binding("o", "open_url", "Open in browser", id="queue.open_url"),
         Binding("y", "copy_url", "Copy URL", id="queue.copy_url"),
+        Binding("w", "watch", "Watch", show=False, id="queue.watch"),  # in the help, not the footer
     ]
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._plan: Plan | None = None
         self._now: datetime | None = None
+        self.watched: dict[int, str] = {}
+        """PR number -> its state when last shown, for the PRs the operator watches (`w`)."""
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -63,6 +66,37 @@ class QueuePane(Vertical):
         self._plan, self._now = plan, now
         self.table.show(analyses, now, rows=rows)
         self._show_detail()
+        if self.watched:
+            self._tell_changes({a.pr.number: a.readiness.state for a in analyses})
+
+    def _tell_changes(self, states: Mapping[int, str]) -> None:
+        """A bell and a toast for each watched PR whose state changed (or that left the queue)."""
+        for number, before in list(self.watched.items()):
+            now = states.get(number, "gone")
+            if now == before:
+                continue
+            self.watched[number] = now
+            if now == "gone":
+                text = f"#{number} left the queue (merged or closed); no longer watched"
+                del self.watched[number]
+            else:
+                text = f"#{number} is now {now} (was {before})"
+            self.app.bell()
+            self.notify(text, title="Watched PR", timeout=10, markup=False)
+
+    def action_watch(self) -> None:
+        """Watch the selected PR (a bell and a toast when its state changes), or stop watching it."""
+        number = self.table.selected_number
+        analysis = self.table.analyses.get(number) if number is not None else None
+        if number is None or analysis is None:
+            self.notify("No pull request selected.", severity="warning")
+        elif self.watched.pop(number, None) is not None:
+            self.notify(f"#{number} no longer watched", timeout=3)
+        else:
+            self.watched[number] = analysis.readiness.state
+            self.notify(
+                f"watching #{number} ({analysis.readiness.state}): a bell and a toast when it changes", timeout=5
+            )
 
     def _show_detail(self) -> None:
         if self._now is None:
