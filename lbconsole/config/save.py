@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -85,12 +85,16 @@ def save(path: Path | str, data: Mapping[str, Any]) -> Settings:
         InvalidConfig: `data` has problems (all listed); nothing was written.
         ConfigError: the file could not be written; the old one is intact.
     """
-    file = Path(path)
+    return _write(Path(path), data, lambda: dumps(data))
+
+
+def _write(file: Path, data: Mapping[str, Any], text: Callable[[], str]) -> Settings:
+    """Validate `data`, then write `text()` (its TOML) to `file` atomically: `save`'s and `update`'s last step."""
     settings, problems = validate(data, file)
     if problems:
         raise _refuse(problems, file)
     try:
-        atomic_write(file, dumps(data))
+        atomic_write(file, text())
     except OSError as error:
         raise ConfigError(f"cannot write {file}: {error.strerror or error}") from error
     return settings
@@ -134,14 +138,7 @@ def update(path: Path | str, changes: Sequence[tuple[tuple[str, ...], Any]]) -> 
                 dotted = ".".join(where[: depth + 1])
                 raise ConfigError(f"[{dotted}] is not a table in {file}; {file} was not changed")
         table[where[-1]] = _plain(value)
-    settings, problems = validate(document.unwrap(), file)
-    if problems:
-        raise _refuse(problems, file)
-    try:
-        atomic_write(file, tomlkit.dumps(document))
-    except OSError as error:
-        raise ConfigError(f"cannot write {file}: {error.strerror or error}") from error
-    return settings
+    return _write(file, document.unwrap(), lambda: tomlkit.dumps(document))
 
 
 def resolve_key(dotted: str) -> tuple[tuple[str, ...], Field]:
