@@ -72,7 +72,7 @@ def demo(*, config: Path | None = None, seed: int = 0, read_only: bool = False) 
         read_only=read_only,
         config_path=config,
         state_dir=paths.demo_state_dir(os.environ),  # simulated runs never reach the real audit log
-        log_dir=paths.demo_state_dir(os.environ) / "log",
+        log_dir=paths.demo_log_dir(os.environ),
         warnings=warnings,
     )
 

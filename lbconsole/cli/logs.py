@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -86,6 +88,7 @@ def register(commands: Subcommands) -> None:
     Args:
         commands: the main parser's sub-commands.
     """
+    from lbconsole.cli.options import GlobalOptions
     from lbconsole.config import paths
 
     p = commands.add_parser("logs", help="print the consolidated log file")
@@ -93,7 +96,7 @@ def register(commands: Subcommands) -> None:
     p.add_argument("--source", help="only this source (app, merge, scan, a workflow job...)")
     p.add_argument("--pr", type=int, help="only lines about this PR")
 
-    def where(args: object) -> os.PathLike[str]:  # the demo's runs log apart from the real ones
-        return paths.demo_state_dir(os.environ) / "log" if getattr(args, "demo", False) else paths.log_dir(os.environ)
+    def where(args: argparse.Namespace) -> Path:  # the demo's runs log apart from the real ones
+        return paths.demo_log_dir(os.environ) if GlobalOptions.of(args).demo else paths.log_dir(os.environ)
 
     p.set_defaults(func=lambda args: logs(where(args), follow=args.follow, source=args.source, pr=args.pr))

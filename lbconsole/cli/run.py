@@ -130,8 +130,7 @@ class _Where:
         from lbconsole.config import paths
 
         if demo:  # simulated runs never reach the real audit log or log file
-            state = paths.demo_state_dir(os.environ)
-            return cls(state, state / "log")
+            return cls(paths.demo_state_dir(os.environ), paths.demo_log_dir(os.environ))
         found = paths.AppPaths.resolve(os.environ)
         return cls(found.state_dir, found.log_dir)
 

@@ -73,6 +73,11 @@ def demo_state_dir(env: Mapping[str, str] = os.environ) -> Path:
     return state_dir(env) / "demo"
 
 
+def demo_log_dir(env: Mapping[str, str] = os.environ) -> Path:
+    """The demo's log file directory (`lbconsole --demo logs` reads it): `demo_state_dir/log`."""
+    return demo_state_dir(env) / "log"
+
+
 def data_dir(env: Mapping[str, str] = os.environ) -> Path:
     """User data, e.g. `~/.local/share/lbconsole`."""
     return _xdg(env, "XDG_DATA_HOME", ".local/share", platformdirs.user_data_dir)

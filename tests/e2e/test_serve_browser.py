@@ -46,7 +46,7 @@ def console_log() -> str:
     from lbconsole.config import paths
     from lbconsole.engine.logfile import log_path
 
-    path = log_path(paths.demo_state_dir() / "log")
+    path = log_path(paths.demo_log_dir())
     return path.read_text(encoding="utf-8") if path.exists() else ""
 
 
