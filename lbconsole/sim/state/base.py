@@ -92,8 +92,6 @@ class RepositoryBase:
         """The merge queue, front first (`merge_queue.SimQueueEntry`)."""
         self.queue_log: dict[int, list[str]] = {}
         """PR number -> what happened to it in the merge queue, in order."""
-        self.queue_removed: dict[int, str] = {}
-        """PR number -> why the merge queue last removed it."""
         self.queue_removals: list[tuple[int, datetime, str]] = []
         """(PR, when, reason) of every removal from the merge queue: `RemovedFromMergeQueueEvent`s."""
         self.queue_groups_started = 0

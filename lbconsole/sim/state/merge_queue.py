@@ -26,6 +26,7 @@ from lbconsole.sim.state.lifecycle import PullLifecycle
 from lbconsole.sim.state.model import CONFLICTING, SimError, SimPull
 
 NO_QUEUE = "Pull request is not in a repository with a merge queue."
+REMOVED = "removed from the merge queue"
 
 
 @dataclass(slots=True)
@@ -86,13 +87,11 @@ class MergeQueueState(PullLifecycle):
                 raise SimError(422, f"Pull request is not mergeable: {self._blocking_check_message(p)}")
             entry = SimQueueEntry(number, p.head_sha, self.now(), self.now(), passes=True)
             self._start_group(entry, self.now())
-            if jump:
-                self.queue_entries.insert(0, entry)
-            else:
-                self.queue_entries.append(entry)
+            position = 0 if jump else len(self.queue_entries)
+            self.queue_entries.insert(position, entry)
             self.queue_log[number] = [f"queued at {p.head_sha[:7]}"]
             self.version += 1
-            return self.queue_entry(number)[0]  # type: ignore[index]
+            return position + 1
 
     def _start_group(self, entry: SimQueueEntry, at: datetime) -> None:
         failing = entry.number in self.fail_next_checks or (
@@ -117,14 +116,14 @@ class MergeQueueState(PullLifecycle):
             for entry in list(self.queue_entries):  # a push while queued takes the PR out
                 p = self.pulls.get(entry.number)
                 if p is None or p.state != "open" or p.head_sha != entry.head_sha:
-                    self._remove(entry, "removed from the merge queue: the head changed", now)
+                    self._remove(entry, "the head changed", now)
             due = [e for e in self.queue_entries if not e.concluded and e.checks_done_at <= now]
             if due:
                 first = min(due, key=lambda e: e.checks_done_at)
                 first.concluded = True
                 if not first.passes:
                     index = self.queue_entries.index(first)
-                    self._remove(first, "removed from the merge queue: its merge group's checks failed", now)
+                    self._remove(first, "its merge group's checks failed", now)
                     for later in self.queue_entries[index:]:  # their groups held the failed PR: CI again
                         self._start_group(later, first.checks_done_at)
                 continue
@@ -143,10 +142,14 @@ class MergeQueueState(PullLifecycle):
 
     def _remove(self, entry: SimQueueEntry, why: str, now: datetime) -> None:
         self.queue_entries.remove(entry)
-        self.queue_log.setdefault(entry.number, []).append(why)
-        self.queue_removed[entry.number] = why
-        self.queue_removals.append((entry.number, min(entry.checks_done_at, now), why.split(": ", 1)[-1]))
+        self.queue_log.setdefault(entry.number, []).append(f"{REMOVED}: {why}")
+        self.queue_removals.append((entry.number, min(entry.checks_done_at, now), why))
         self.version += 1
+
+    def last_removal(self, number: int) -> str | None:
+        """Why the merge queue last removed PR `number` (None: never)."""
+        reasons = [f"{REMOVED}: {why}" for pr, _, why in self.queue_removals if pr == number]
+        return reasons[-1] if reasons else None
 
     def merged_from_queue(self, pull: SimPull) -> bool:
         """Whether the PR was merged by the merge queue."""

@@ -80,6 +80,6 @@ class SimState(MergeQueueState, Conversation):
             "position": place[0] if place else None,
             "state": self.entry_state(place[1]) if place else None,
             "log": list(self.queue_log[number]),
-            "removed": self.queue_removed.get(number),
+            "removed": self.last_removal(number),
             "merged_by_queue": self.merged_from_queue(self.pull(number)),
         }
