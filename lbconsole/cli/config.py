@@ -87,17 +87,14 @@ def config_validate(config: Path | None = None, *, env: Mapping[str, str] = os.e
     if not result.exists:
         print(f"{result.path}: no such file; lbconsole runs on the defaults")
         return 0
-    for problem in result.problems:
-        print(problem)
     from lbconsole.tui.themes import unknown_theme
 
-    theme = "" if result.problems else unknown_theme(result.settings.ui.theme)
-    if theme:
-        print(f"{result.path}: {theme}")
-        print(f"{result.path}: 1 problem", file=sys.stderr)
-        return 2
-    if result.problems:
-        count = result.problem_count
+    lines, count = [str(problem) for problem in result.problems], result.problem_count
+    if not lines and (theme := unknown_theme(result.settings.ui.theme)):  # the schema cannot see theme files
+        lines, count = [f"{result.path}: {theme}"], 1
+    for line in lines:
+        print(line)
+    if count:
         print(f"{result.path}: {count:,} problem{'s' if count != 1 else ''}", file=sys.stderr)
         return 2
     print(f"{result.path}: OK")
