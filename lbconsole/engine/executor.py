@@ -85,7 +85,6 @@ UNREACHABLE_ABORT = 3
 
 T = TypeVar("T")
 
-
 Progress = Callable[[int, int, ActionOutcome], object]
 """Called after each action with (actions finished, total, its outcome)."""
 

@@ -46,11 +46,16 @@ def server() -> Iterator[tuple[int, list[str]]]:
     try:
         yield port, said
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    """Terminate a child process, killing it when it does not end within 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def page(port: int) -> httpx.Response:

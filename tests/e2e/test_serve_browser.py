@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.test_serve import DEADLINE_S, page, server  # noqa: F401  (the fixture)
+from tests.e2e.test_serve import DEADLINE_S, page, server, stop  # noqa: F401  (the fixture)
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 aiohttp = pytest.importorskip("aiohttp")
@@ -110,11 +110,7 @@ def test_chromium_shows_the_served_console_and_its_keys_reach_the_app(server, tm
 
         asyncio.run(drive())
     finally:
-        browser.terminate()
-        try:
-            browser.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            browser.kill()
+        stop(browser)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 10_000  # a drawn console, not a blank page
     print(f"screenshot of the served console in Chromium: {shot} ({shot.stat().st_size:,} bytes)")
