@@ -114,14 +114,37 @@ def register_sim(commands: Subcommands) -> None:
     Args:
         commands: the main parser's sub-commands.
     """
-    p = commands.add_parser("sim", help="serve the GitHub simulator on 127.0.0.1")
+    p = commands.add_parser("sim", help="serve the GitHub simulator on 127.0.0.1, or reset the demo's saved state")
+    p.add_argument(
+        "action",
+        nargs="?",
+        choices=("serve", "reset"),
+        default="serve",
+        help="serve (default), or reset: forget the repository that --demo commands share",
+    )
     p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
     p.add_argument("--scenario", default="demo", help="demo, scale:N, strict:N or queue:N")
     p.add_argument("--seed", dest="sim_seed", type=int, default=0, help="random seed of the scenario")
     p.add_argument("--certfile", help="serve HTTPS with this PEM certificate (with --keyfile)")
     p.add_argument("--keyfile", help="the PEM private key of --certfile")
-    p.set_defaults(
-        func=lambda args: sim(
-            port=args.port, scenario=args.scenario, seed=args.sim_seed, certfile=args.certfile, keyfile=args.keyfile
-        )
-    )
+    p.set_defaults(func=sim_command)
+
+
+def sim_command(args: argparse.Namespace) -> int:
+    """`lbconsole sim [serve|reset]`."""
+    if args.action == "reset":
+        return sim_reset()
+    return sim(port=args.port, scenario=args.scenario, seed=args.sim_seed, certfile=args.certfile, keyfile=args.keyfile)
+
+
+def sim_reset() -> int:
+    """`lbconsole sim reset`: the next `--demo` command starts from the demo's scenario."""
+    from lbconsole.config.paths import demo_state_dir
+    from lbconsole.sim.snapshot import forget, state_file
+
+    directory = demo_state_dir()
+    if forget(directory):
+        print(f"demo state reset: {state_file(directory)} removed; the next --demo command starts from the scenario")
+    else:
+        print("no saved demo state: the next --demo command starts from the scenario")
+    return 0

@@ -183,7 +183,9 @@ def open_context(
 
         if options.repo and options.repo.strip().casefold() != DEMO_REPO:
             raise UsageError(f"--demo serves the simulator's {DEMO_REPO}, not {options.repo}: drop --repo or --demo")
-        return demo_context(load_settings(options.config, warnings), seed=options.seed, history=history)
+        return demo_context(
+            load_settings(options.config, warnings), seed=options.seed, history=history, fresh=options.demo_reset
+        )
     return repository_context(options, repo_hint=repo_hint, warnings=warnings)
 
 

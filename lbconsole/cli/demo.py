@@ -2,6 +2,9 @@
 
 The simulator serves scenario `demo` on a free loopback port for the length
 of the command; the settings point github.* at it and writes are not paced.
+Headless commands share one demo repository: each starts from the state the
+previous one saved (`sim.snapshot`), so `--demo dispatch` then `--demo runs`
+shows the run; `--demo-reset` and `lbconsole sim reset` start it over.
 The console is given the simulator's URL and clock from here, so it never
 imports the simulator itself.
 """
@@ -30,20 +33,36 @@ def demo_settings(settings: Settings, api_url: str) -> Settings:
 
 
 @contextmanager
-def demo_context(settings: Settings, *, seed: int = 0, history: bool = False) -> Iterator[Context]:
-    """The context of a headless command run with `--demo`.
+def demo_context(
+    settings: Settings,
+    *,
+    seed: int = 0,
+    history: bool = False,
+    fresh: bool = False,
+    state_dir: Path | None = None,
+) -> Iterator[Context]:
+    """The context of a headless command run with `--demo`, on the demo repository the last one left.
 
     Args:
         settings: the user's settings; github.* is overridden.
         seed: the simulator's seed.
         history: give the demo repository its weeks of Actions runs (`lbconsole --demo cost`).
+        fresh: start again from the scenario (`--demo-reset`).
+        state_dir: where the demo's repository is saved (default: the demo state directory).
     """
+    from lbconsole.config.paths import demo_state_dir
     from lbconsole.sim.server import running_simulator
+    from lbconsole.sim.snapshot import finish_runs, saved_state
 
-    with running_simulator(scenario=DEMO_SCENARIO, seed=seed, history=history) as sim:
-        settings = demo_settings(settings, sim.url)
-        gateway = make_gateway(settings, DEMO_REPO, token=None)
-        yield Context(settings, DEMO_REPO, gateway, demo=True, clock=sim.state.clock.now)
+    directory = state_dir or demo_state_dir()
+    with saved_state(directory, DEMO_SCENARIO, seed, history=history, fresh=fresh) as state:
+        with running_simulator(state=state) as sim:
+            try:
+                settings = demo_settings(settings, sim.url)
+                gateway = make_gateway(settings, DEMO_REPO, token=None)
+                yield Context(settings, DEMO_REPO, gateway, demo=True, clock=sim.state.clock.now)
+            finally:
+                finish_runs(state)
 
 
 def run_demo_console(

@@ -1,7 +1,7 @@
 """The global options every command accepts, and the checks of option values commands share.
 
 The global options (`--repo`, `--api-url`, `--config`, `--demo`,
-`--read-only`, the hidden `--seed`) are accepted before the sub-command and
+`--demo-reset`, `--read-only`, the hidden `--seed`) are accepted before the sub-command and
 after it, at every level (`lbconsole config show --config F`). The main
 parser gives them their defaults; each sub-command parser declares them
 again with `argparse.SUPPRESS` as default, so it sets only what was typed
@@ -45,11 +45,14 @@ class GlobalOptions:
     """`--read-only`: the console disables run and dispatch."""
     seed: int = 0
     """`--seed` (hidden): the demo simulator's seed."""
+    demo_reset: bool = False
+    """`--demo-reset`: the demo, started from its scenario (the saved demo state is forgotten)."""
 
     @classmethod
     def of(cls, args: argparse.Namespace) -> GlobalOptions:
         """The global options of parsed arguments (the main parser gives every one a default)."""
-        return cls(args.repo, args.api_url, args.config, args.demo, args.read_only, args.seed)
+        demo = args.demo or args.demo_reset
+        return cls(args.repo, args.api_url, args.config, demo, args.read_only, args.seed, args.demo_reset)
 
 
 def add_global_options(parser: argparse.ArgumentParser, *, top: bool, seed: bool = True) -> None:
@@ -83,7 +86,13 @@ def add_global_options(parser: argparse.ArgumentParser, *, top: bool, seed: bool
         "--demo",
         action="store_true",
         default=default(False),
-        help="run against the embedded simulator's demo repository (no token)",
+        help="run against the embedded simulator's demo repository (no token); it keeps its state between commands",
+    )
+    group.add_argument(
+        "--demo-reset",
+        action="store_true",
+        default=default(False),
+        help="--demo, starting again from the demo's scenario",
     )
     if seed:
         group.add_argument("--seed", type=int, default=default(0), help=argparse.SUPPRESS)

@@ -76,7 +76,13 @@ def _free_port() -> int:
 
 
 def start(
-    scenario: str = "demo", seed: int = 0, port: int = 0, now: datetime | None = None, *, history: bool = False
+    scenario: str = "demo",
+    seed: int = 0,
+    port: int = 0,
+    now: datetime | None = None,
+    *,
+    history: bool = False,
+    state: SimState | None = None,
 ) -> SimHandle:
     """Start a simulator in a background thread; returns once it accepts connections.
 
@@ -86,13 +92,15 @@ def start(
         port: TCP port; 0 picks a free one.
         now: the scenario's anchor.
         history: give the repository weeks of Actions runs (`actions.history`).
+        state: serve this repository instead of building `scenario` (a saved demo state).
 
     Raises:
         RuntimeError: when the server could not start (port in use...).
     """
-    state = build(scenario, seed, now)
-    if history:
-        add_history(state)
+    if state is None:
+        state = build(scenario, seed, now)
+        if history:
+            add_history(state)
     simulator = Simulator(state)
     chosen = port or _free_port()
     config = uvicorn.Config(
@@ -126,7 +134,13 @@ def start(
 
 @contextmanager
 def running_simulator(
-    scenario: str = "demo", seed: int = 0, port: int = 0, now: datetime | None = None, *, history: bool = False
+    scenario: str = "demo",
+    seed: int = 0,
+    port: int = 0,
+    now: datetime | None = None,
+    *,
+    history: bool = False,
+    state: SimState | None = None,
 ) -> Iterator[SimHandle]:
     """A simulator serving `scenario` for the duration of a `with` block.
 
@@ -136,11 +150,12 @@ def running_simulator(
         port: TCP port on 127.0.0.1; 0 picks a free one.
         now: the instant scenario data is anchored at (default 2026-11-23T12:00:00Z).
         history: give the repository weeks of Actions runs of its legacy bots and of the orchestrator.
+        state: serve this repository instead of building `scenario` (a saved demo state).
 
     Yields:
         The running simulator's handle.
     """
-    handle = start(scenario, seed, port, now, history=history)
+    handle = start(scenario, seed, port, now, history=history, state=state)
     try:
         yield handle
     finally:

@@ -115,6 +115,20 @@ class RepositoryBase:
         """GraphQL's filtered, sorted pulls per (version, filters): one sort per state version, not one per page."""
         self._next_id = 1000
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What a saved demo state keeps (`sim.snapshot`): the records, not the lock or the per-version caches."""
+        with self.lock:
+            kept = dict(vars(self))
+        del kept["lock"]
+        kept["gql_order_cache"] = {}
+        kept["auth_token"] = None
+        kept["fault"] = None
+        return kept
+
+    def __setstate__(self, kept: dict[str, Any]) -> None:
+        vars(self).update(kept)
+        self.lock = threading.RLock()
+
     @property
     def full_name(self) -> str:
         """`owner/name`."""

@@ -14,6 +14,7 @@ import random
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 DEFAULT_NOW = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
 """The instant a scenario is anchored at unless `reset(now=...)` says otherwise."""
@@ -59,6 +60,18 @@ class SimClock:
         if self.frozen is not None:
             return self.frozen + timedelta(seconds=self.offset)
         return self.anchor + timedelta(seconds=time.monotonic() - self._started + self.offset)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Saved as the time it reads now: a restored clock goes on from there (`sim.snapshot`)."""
+        if self.frozen is not None:
+            return {"anchor": self.anchor, "frozen": self.frozen, "offset": self.offset}
+        return {"anchor": self.now(), "frozen": None, "offset": 0.0}
+
+    def __setstate__(self, kept: dict[str, Any]) -> None:
+        self.anchor = kept["anchor"]
+        self._started = time.monotonic()
+        self.frozen = kept["frozen"]
+        self.offset = kept["offset"]
 
     def advance(self, seconds: float) -> None:
         """Move sim time forward without waiting."""
