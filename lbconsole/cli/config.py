@@ -36,6 +36,7 @@ def config_path(config: Path | None = None, *, show_all: bool = False, env: Mapp
         print(f"state:  {found.state_dir}")
         print(f"logs:   {found.log_dir}")
         print(f"themes: {found.themes_dir}")
+        print(f"demo:   {paths.demo_config_file(env)} (what the demo console saves), {paths.demo_state_dir(env)}")
     else:
         print(found.config_file)
     if not found.config_file.exists():

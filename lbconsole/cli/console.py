@@ -51,10 +51,12 @@ def console(connect: Connect, *, read_only: bool = False, config: Path | None = 
 def demo(*, config: Path | None = None, seed: int = 0, read_only: bool = False) -> int:
     """`lbconsole demo`: the console on the simulator's demo repository (no token, no network).
 
-    Limits saved in the demo go to the config file only when `--config` names one explicitly.
+    Limits saved in the demo go to the demo's own config (`paths.demo_config_file`), which
+    starts as a copy of the user's on the first save and is read by the next demo;
+    with `--config`, the named file is read and saved instead.
 
     Args:
-        config: `--config`: the settings to read, and where the Limits tab saves (None: session only).
+        config: `--config`: the settings to read, and where the Limits tab saves.
         seed: the simulator's seed.
         read_only: disable local runs and dispatch.
 
@@ -65,12 +67,18 @@ def demo(*, config: Path | None = None, seed: int = 0, read_only: bool = False) 
     from lbconsole.config import paths
 
     warnings: list[str] = []
-    settings = load_settings(config, warnings)
+    template = None
+    if config is None:
+        config = paths.demo_config_file(os.environ)
+        if not config.exists():
+            template = paths.config_file(os.environ)
+    settings = load_settings(config if template is None else None, warnings)
     return run_demo_console(
         settings,
         seed=seed,
         read_only=read_only,
         config_path=config,
+        config_template=template,
         state_dir=paths.demo_state_dir(os.environ),  # simulated runs never reach the real audit log
         log_dir=paths.demo_log_dir(os.environ),
         warnings=warnings,

@@ -71,6 +71,7 @@ def run_demo_console(
     seed: int = 0,
     read_only: bool = False,
     config_path: Path | None = None,
+    config_template: Path | None = None,
     state_dir: Path | None = None,
     warnings: Sequence[str] = (),
     log_dir: Path | None = None,
@@ -85,6 +86,7 @@ def run_demo_console(
         seed: the simulator's seed.
         read_only: disable local runs and dispatch.
         config_path: where the Limits tab saves (None: session only).
+        config_template: what `config_path` starts as when the first save creates it.
         state_dir: audit log and run lock directory (None: none).
         warnings: shown once at start.
         log_dir: where the console's log lines go too (None: the Logs tab only).
@@ -105,6 +107,7 @@ def run_demo_console(
             read_only=read_only,
             demo=True,
             config_path=config_path,
+            config_template=config_template,
             state_dir=state_dir,
             warnings=warnings,
             clock=lambda: sim.state.clock.now(),

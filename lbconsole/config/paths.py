@@ -73,6 +73,11 @@ def demo_state_dir(env: Mapping[str, str] = os.environ) -> Path:
     return state_dir(env) / "demo"
 
 
+def demo_config_file(env: Mapping[str, str] = os.environ) -> Path:
+    """What the demo console saves (ctrl+s in the Limits tab), apart from the user's config: `config_dir/demo.toml`."""
+    return config_dir(env) / "demo.toml"
+
+
 def demo_log_dir(env: Mapping[str, str] = os.environ) -> Path:
     """The demo's log file directory (`lbconsole --demo logs` reads it): `demo_state_dir/log`."""
     return demo_state_dir(env) / "log"

@@ -26,6 +26,7 @@ def run_console(
     read_only: bool = False,
     demo: bool = False,
     config_path: Path | None = None,
+    config_template: Path | None = None,
     state_dir: Path | None = None,
     warnings: Sequence[str] = (),
     mode: str = "auto",
@@ -41,6 +42,7 @@ def run_console(
         read_only: disable local runs and dispatch (`--read-only`).
         demo: the gateway talks to the embedded simulator (shown in the header).
         config_path: where ctrl+s in the Limits tab saves; None applies for the session only.
+        config_template: what `config_path` starts as when its first save creates it.
         state_dir: audit log and run lock directory; None runs without them.
         warnings: shown once at start (e.g. config problems: "running on defaults").
         mode: the mode selected at start.
@@ -60,6 +62,7 @@ def run_console(
         read_only=read_only,
         demo=demo,
         config_path=config_path,
+        config_template=config_template,
         state_dir=state_dir,
         warnings=warnings,
         mode=mode,

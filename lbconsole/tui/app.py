@@ -106,6 +106,7 @@ class LbConsoleApp(App[int]):
         read_only: bool = False,
         demo: bool = False,
         config_path: Path | None = None,
+        config_template: Path | None = None,
         state_dir: Path | None = None,
         warnings: Sequence[str] = (),
         bus: LogBus | None = None,
@@ -126,6 +127,8 @@ class LbConsoleApp(App[int]):
         self.read_only = read_only
         self.demo = demo
         self.config_path = config_path
+        self.config_template = config_template
+        """What `config_path` starts as on its first save (the demo's config starts from the user's)."""
         self.state_dir = state_dir
         self.startup_warnings = list(warnings)
         self.clock: Clock = clock or _utcnow
@@ -384,7 +387,7 @@ class LbConsoleApp(App[int]):
         from lbconsole.tui.config_io import save_limits
 
         try:
-            saved = save_limits(self.config_path, edited)
+            saved = save_limits(self.config_path, edited, template=self.config_template)
         except LbError as exc:
             self.notify(f"Not saved: {exc}", title="Config", severity="error", timeout=10, markup=False)
             return

@@ -14,7 +14,7 @@ LIMIT_KEYS: tuple[str, ...] = tuple(SECTIONS["limits"])
 """Every `[limits]` key, as the config schema lists them."""
 
 
-def save_limits(path: Path, settings: Settings) -> Settings:
+def save_limits(path: Path, settings: Settings, *, template: Path | None = None) -> Settings:
     """Write `settings.limits` and the merge policy switches into the TOML at `path`.
 
     Every other key of the file is kept as it is, comments and layout
@@ -24,6 +24,8 @@ def save_limits(path: Path, settings: Settings) -> Settings:
     Args:
         path: the config file (created when missing).
         settings: the edited settings (only limits and merge policy are written).
+        template: when `path` does not exist yet, it starts as a copy of this file (the demo's
+            config starts from the user's, so their theme and lists carry over).
 
     Returns:
         `settings` as now in force (its limits and merge policy as saved).
@@ -34,6 +36,8 @@ def save_limits(path: Path, settings: Settings) -> Settings:
     """
     from lbconsole.config.save import update
 
+    if template is not None and not path.exists() and template.is_file():
+        _copy(template, path)
     changes = [(("limits", key), getattr(settings.limits, key)) for key in LIMIT_KEYS]
     changes += [(("merge", key), getattr(settings.merge, key)) for key in POLICY_KEYS]
     saved = update(path, changes)
@@ -42,3 +46,15 @@ def save_limits(path: Path, settings: Settings) -> Settings:
         limits=saved.limits,
         merge=replace(settings.merge, **{key: getattr(saved.merge, key) for key in POLICY_KEYS}),
     )
+
+
+def _copy(template: Path, path: Path) -> None:
+    """Start `path` as a copy of `template` (read like any config file the user names)."""
+    from lbconsole.config.load import MAX_CONFIG_BYTES
+    from lbconsole.errors import ConfigError
+    from lbconsole.files import RefusedFile, atomic_write, read_capped
+
+    try:
+        atomic_write(path, read_capped(template, MAX_CONFIG_BYTES).decode("utf-8"))
+    except (OSError, RefusedFile, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot start {path} from {template}: {exc}") from None

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from lbconsole.cli import main
+from lbconsole.config import paths
 from lbconsole.sim.state import DEFAULT_NOW
 
 
@@ -41,7 +42,34 @@ def test_the_demo_console_runs_on_the_simulator(console: dict[str, Any], argv: l
     assert console["queue"].repo == "acme/rocket"
     assert len(console["queue"].pulls) == 40
     assert abs(console["now"] - DEFAULT_NOW) < timedelta(minutes=10)  # the simulator's clock, not the wall's
-    assert console["config_path"] is None  # limits saved in the demo stay in the session
+    assert console["config_path"] == paths.demo_config_file()  # never the user's own config
+    assert console["config_template"] == paths.config_file()  # its first save starts from the user's
+
+
+def test_the_demo_reads_back_what_it_saved_and_leaves_the_user_config_alone(
+    console: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lbconsole.core.settings import Settings
+    from lbconsole.tui.config_io import save_limits
+
+    user = paths.config_file()
+    user.parent.mkdir(parents=True, exist_ok=True)
+    user.write_text('# mine\n[ui]\ntheme = "gruvbox"\n[limits]\nmerge = 4\n')
+    assert main(["demo"]) == 0
+    assert console["settings"].limits.merge == 4  # no demo config yet: the user's is read
+    edited = console["settings"]
+    edited = Settings(ui=edited.ui, limits=type(edited.limits)(merge=9, conflict=edited.limits.conflict))
+    save_limits(console["config_path"], edited, template=console["config_template"])  # what ctrl+s does
+
+    assert user.read_text() == '# mine\n[ui]\ntheme = "gruvbox"\n[limits]\nmerge = 4\n'
+    demo_text = paths.demo_config_file().read_text()
+    assert demo_text.startswith("# mine\n")  # started from the user's file, comments and theme kept
+    assert 'theme = "gruvbox"' in demo_text
+
+    assert main(["demo"]) == 0
+    assert console["settings"].limits.merge == 9  # the next demo reads its own config
+    assert console["settings"].ui.theme == "gruvbox"
+    assert console["config_template"] is None
 
 
 def test_the_demo_saves_limits_only_to_an_explicit_config(console: dict[str, Any], tmp_path) -> None:
