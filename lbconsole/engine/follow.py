@@ -52,6 +52,8 @@ class RunResult:
     jobs: tuple[JobInfo, ...] = ()
     stopped: bool = False
     """True when following was cancelled before the run completed (the run goes on on GitHub)."""
+    logs_missing: int = 0
+    """Jobs whose log could not be read (reported as warnings): opening the run again asks once more."""
 
     @property
     def exit_code(self) -> int:
@@ -117,6 +119,8 @@ class _Follower:
         """Jobs whose log was streamed or reported missing: never asked for again."""
         self.log_misses: dict[int, int] = {}
         """404s so far per job whose log GitHub has not published yet."""
+        self.logs_missing = 0
+        """Jobs whose log could not be read in the end."""
 
     def _default_sleep(self, seconds: float) -> None:
         if self.cancel is not None:
@@ -205,6 +209,7 @@ class _Follower:
                 if misses < LOG_ATTEMPTS:
                     return  # GitHub publishes the log a moment after the job completes: ask at the next poll
             self.logs_fetched.add(job.id)
+            self.logs_missing += 1
             self.bus.emit(SOURCE, f"log of job {job.name} not available: {exc.message}", "warning", job=job.name)
             return
         self.logs_fetched.add(job.id)
@@ -219,7 +224,9 @@ class _Follower:
             self.bus.publish(record)
 
     def _finish(self, run: RunInfo, jobs: list[JobInfo]) -> RunResult:
-        result = RunResult(run.id, run.status, run.conclusion, run.html_url, tuple(jobs))
+        result = RunResult(
+            run.id, run.status, run.conclusion, run.html_url, tuple(jobs), logs_missing=self.logs_missing
+        )
         level = "info" if result.exit_code == 0 else "warning"
         self.bus.emit(SOURCE, f"run {run.id} finished: {run.conclusion or 'no conclusion'} — {run.html_url}", level)
         return result

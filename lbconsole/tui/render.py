@@ -21,7 +21,7 @@ from lbconsole.core.settings import Limits
 from lbconsole.tui.queue_view import COLUMN_KEYS, TITLE_MAX, sorted_members
 
 if TYPE_CHECKING:  # a type only: rendering never imports githubkit
-    from lbconsole.core.ports import RunInfo
+    from lbconsole.core.ports import JobInfo, RunInfo
 
 Cell = tuple[str, str]
 """(text, tone): what one table cell shows and how it is coloured."""
@@ -300,25 +300,41 @@ def duration_text(seconds: float) -> str:
     return f"{total // 3600}h {total % 3600 // 60:02d}m"
 
 
-def run_duration(run: RunInfo, now: datetime) -> Cell:
-    """From the start to the last update (completed), or to `now` (still running, marked with …).
+def jobs_span(jobs: Sequence[JobInfo]) -> float | None:
+    """Seconds from the first job's start to the last job's end; None unless every job that ran has both times."""
+    ran = [job for job in jobs if job.started_at is not None or job.completed_at is not None]
+    if not ran or any(job.started_at is None or job.completed_at is None for job in ran):
+        return None
+    start = min(job.started_at for job in ran if job.started_at is not None)
+    end = max(job.completed_at for job in ran if job.completed_at is not None)
+    return (end - start).total_seconds()
 
-    GitHub's run has no "completed at": a completed run's ``updated_at`` is
-    when it ended. Time spent queued is not counted (``run_started_at``).
+
+def run_duration(run: RunInfo, now: datetime, jobs: Sequence[JobInfo] = ()) -> Cell:
+    """A completed run's time on runners, or the time since it started (still running, marked with …).
+
+    When the run's jobs are known (it was followed or its log fetched), a
+    completed run lasts from its first job's start to its last job's end:
+    GitHub's run has no "completed at", and its ``updated_at`` moves for
+    other reasons (a re-run, logs archived). Otherwise it is the start to
+    the last update. Time spent queued is not counted (``run_started_at``).
     Times come from GitHub (or the simulator's clock).
     """
     start = run.started_at
     if start is None:
         return "—", "muted"
     if run.completed:
+        spanned = jobs_span(jobs)
+        if spanned is not None:
+            return duration_text(spanned), ""
         end = run.updated_at or start
         return duration_text((end - start).total_seconds()), ""
     elapsed = (now - start).total_seconds()
     return (duration_text(elapsed) + "…", "accent") if elapsed >= 0 else ("—", "muted")
 
 
-def run_cells(run: RunInfo, now: datetime, tz: tzinfo | None = None) -> tuple[Cell, ...]:
-    """One row of the runs table: id, number, status, mode, event, started, duration."""
+def run_cells(run: RunInfo, now: datetime, tz: tzinfo | None = None, jobs: Sequence[JobInfo] = ()) -> tuple[Cell, ...]:
+    """One row of the runs table: id, number, status, mode, event, started, duration (from `jobs` when known)."""
     mode = mode_of_run_name(run.display_title)
     started = run.started_at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S") if run.started_at else "—"
     return (
@@ -328,10 +344,16 @@ def run_cells(run: RunInfo, now: datetime, tz: tzinfo | None = None) -> tuple[Ce
         (mode, "") if mode else ("—", "muted"),
         (run.event, "muted"),
         (started, ""),
-        run_duration(run, now),
+        run_duration(run, now, jobs),
     )
 
 
-def run_detail(run: RunInfo) -> str:
-    """The line under the runs table: the run's title and link."""
-    return f"{run.title}  ·  {run.head_branch or '?'}  ·  {run.html_url}"
+def run_detail(run: RunInfo, jobs: Sequence[JobInfo] = ()) -> str:
+    """The line under the runs table: the run's title and link, and its jobs' times when known."""
+    line = f"{run.title}  ·  {run.head_branch or '?'}  ·  {run.html_url}"
+    timed = [
+        f"{job.name} {duration_text((job.completed_at - job.started_at).total_seconds())}"
+        for job in jobs
+        if job.started_at is not None and job.completed_at is not None
+    ]
+    return f"{line}  ·  jobs: {', '.join(timed)}" if timed else line

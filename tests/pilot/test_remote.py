@@ -244,3 +244,46 @@ async def test_c_stops_following_a_running_run(sim):
         assert f"stopped following run {run['id']}" in "\n".join(pane.lines())
         assert "stopped following" in str(runs.query_one("#runs-status").render())  # a reload keeps it
         assert runs.loaded >= 1
+
+
+async def test_a_completed_run_lasts_as_long_as_its_jobs_and_opening_it_again_adds_no_second_log(sim):
+    from datetime import timedelta
+
+    from lbconsole.engine.dispatch import Dispatcher
+    from lbconsole.github.gateway import GitHubGateway
+    from lbconsole.sim.actions import ActionsState
+
+    app = sim_app(sim)
+    gateway = GitHubGateway(REPO, settings=GithubSettings(repo=REPO, api_url=sim.url, write_interval_s=0.0))
+    try:
+        done = Dispatcher(gateway.actions()).dispatch("merge-only", merge_limit=1, conflict_limit=0)
+    finally:
+        gateway.close()
+    admin(sim, f"actions/runs/{done.run_id}/advance", {"to_end": True})
+    run = ActionsState.of(sim.state).run(done.run_id)
+    job = run.jobs[0]
+    job.completed_at = job.started_at + timedelta(minutes=3, seconds=5)  # the job ran 3m 05s...
+    run.updated_at = run.run_started_at  # ...while the run's own times say 0 s
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("4")
+        await settle(app, pilot)
+        runs = app.query_one(RunsPane)
+        table = runs.query_one("#runs-table", DataTable)
+        assert str(table.get_row(str(done.run_id))[-1]) == "0s"  # jobs not read yet: the run's times
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("4")
+        await settle(app, pilot)
+        assert str(table.get_row(str(done.run_id))[-1]) == "3m 05s"
+        assert "jobs: orchestrate 3m 05s" in str(runs.query_one("#runs-detail").render())
+
+        await pilot.press("enter")  # opened again: the Logs tab already has it
+        await settle(app, pilot)
+        assert app.query_one("TabbedContent").active == "logs"
+        pane = app.query_one(LogsPane)
+        pane.drain()
+        log = "\n".join(pane.lines())
+        assert log.count("log of job orchestrate") == 1
+        assert log.count(f"following run {done.run_id}") == 1
+        assert "already in the Logs tab" in str(runs.query_one("#runs-status").render())

@@ -31,7 +31,7 @@ from lbconsole.tui.widgets.tones import styled, tone_styles
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from lbconsole.core.ports import RunInfo
+    from lbconsole.core.ports import JobInfo, RunInfo
     from lbconsole.engine.dispatch import Dispatched, RunResult
 
 NO_LIVE_LOG = "job logs arrive in the Logs tab as each job completes (GitHub's API has no live log)"
@@ -92,6 +92,10 @@ class RunsPane(Vertical):
         self.tz = tz
         self.read_only = read_only
         self.runs: dict[str, RunInfo] = {}
+        self.jobs: dict[int, tuple[JobInfo, ...]] = {}
+        """Run id -> its jobs as last seen by a follow (their times give the run's duration)."""
+        self.logged: set[int] = set()
+        """Runs whose complete log the Logs tab already has (opening one again does not append it twice)."""
         self.following: int | None = None
         """The run being followed (None: nothing, or a dispatch not answered yet)."""
         self.dispatching = False
@@ -180,7 +184,8 @@ class RunsPane(Vertical):
         now = self.clock()
         self.runs = {str(run.id): run for run in message.runs}
         for key, run in self.runs.items():
-            table.add_row(*(styled(c, styles) for c in run_cells(run, now, self.tz)), key=key)
+            cells = run_cells(run, now, self.tz, self.jobs.get(run.id, ()))
+            table.add_row(*(styled(c, styles) for c in cells), key=key)
         if selected in self.runs:
             table.move_cursor(row=table.get_row_index(selected))
         self._show_detail()
@@ -204,7 +209,7 @@ class RunsPane(Vertical):
     def _show_detail(self) -> None:
         key = self._selected_key()
         run = self.runs.get(key or "")
-        self.query_one("#runs-detail", Static).update(run_detail(run) if run else "")
+        self.query_one("#runs-detail", Static).update(run_detail(run, self.jobs.get(run.id, ())) if run else "")
 
     @on(DataTable.RowHighlighted, "#runs-table")
     def _highlighted(self) -> None:
@@ -250,7 +255,11 @@ class RunsPane(Vertical):
         self.open_run(run.id, running=not run.completed)
 
     def open_run(self, run_id: int, *, running: bool = True) -> None:
-        """Stop following whatever was followed, then follow `run_id`."""
+        """Stop following whatever was followed, then follow `run_id` (a completed run's log is fetched once)."""
+        if not running and run_id in self.logged:
+            self._status(f"the log of run {run_id} is already in the Logs tab (/ searches it)", outcome=True)
+            self.post_message(self.Opened(run_id))
+            return
         self.stop_following(quiet=True)
         cancel = self._cancel = threading.Event()
         self.following = run_id
@@ -331,6 +340,10 @@ class RunsPane(Vertical):
         else:
             self.last_result = result
             self._status(f"run {result.run_id} {final_text(result)} — {result.html_url}", outcome=True)
+        if result is not None:
+            self.jobs[result.run_id] = result.jobs
+            if result.status == "completed" and not result.stopped and not result.logs_missing:
+                self.logged.add(result.run_id)
         self.reload()
 
 
