@@ -116,7 +116,7 @@ class RunsPane(Vertical):
         )
         yield Static(
             f"Enter opens a run in the Logs tab: follows it while it runs, or fetches its logs once it completed. "
-            f"g reloads. {how}.",
+            f"u reloads. {how}.",
             id="runs-hint",
         )
 
