@@ -64,8 +64,18 @@ def config_set(key: str, value: str, config: Path | None = None, *, env: Mapping
 
         if why := unknown_theme(value.strip().strip('"')):
             raise ConfigError(f"{why}; {file} was not changed")
+    before = get_value(load(file, env=env).settings, key)  # a missing or invalid file: the defaults
     settings = set_value(file, key, value)
-    print(f"{key} = {format_value(get_value(settings, key))}  ({file})")
+    after = get_value(settings, key)
+    print(f"{key} = {format_value(after)}  ({file})")
+    if isinstance(before, list | tuple) and isinstance(after, list | tuple):
+        dropped = [item for item in before if item not in after]
+        if dropped:
+            print(
+                f"note: {key} no longer has {format_value(list(dropped))};"
+                f" `lbconsole config add {key} VALUE` adds to the list instead of replacing it",
+                file=sys.stderr,
+            )
     return 0
 
 

@@ -198,3 +198,17 @@ def test_demo_with_another_repository_is_a_usage_error(capsys: pytest.CaptureFix
         "lbconsole: error: --demo serves the simulator's acme/rocket, not foo/bar: drop --repo or --demo"
     )
     assert main(["--demo", "--repo", "acme/rocket", "queue", "--json"]) == 0
+
+
+def test_set_on_a_list_says_which_values_it_dropped(file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    defaults = list(Settings().merge.trusted_bots)
+    assert main(["--config", str(file), "config", "set", "merge.trusted_bots", "foo[bot]"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith('merge.trusted_bots = ["foo[bot]"]')
+    assert err.startswith("note: merge.trusted_bots no longer has [")
+    assert err.count("\n") == 1
+    assert "config add merge.trusted_bots VALUE" in err
+    assert all(bot in err for bot in defaults)
+
+    assert main(["--config", str(file), "config", "set", "merge.trusted_bots", "foo[bot], bar[bot]"]) == 0
+    assert capsys.readouterr().err == ""  # nothing dropped: nothing to say
