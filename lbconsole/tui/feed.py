@@ -160,7 +160,7 @@ class QueueFeed:
             return
         app.plan = result.plan
         app.query_one(QueuePane).show(result.analyses, result.plan, result.now, result.rows)
-        app.query_one(PlanPane).show(result.plan, app.settings)
+        app.query_one(PlanPane).show(result.plan, app.settings, result.analyses, result.now)
         self.applied_ms.append((time.perf_counter() - started) * 1000)
 
     def went_offline(self, message: QueueFeed.Offline) -> None:

@@ -6,7 +6,7 @@ import asyncio
 import threading
 from typing import Any
 
-from textual.widgets import Input, Log, TabbedContent
+from textual.widgets import DataTable, Input, Log, TabbedContent
 
 from lbconsole.core.models import ChecksState, MergeState
 from lbconsole.tui.app import LbConsoleApp
@@ -603,3 +603,35 @@ async def test_w_watches_a_pr_and_rings_when_its_state_changes(make_app, gateway
         assert bells == [1, 1]
         assert any(n.message == "#31 left the queue (merged or closed); no longer watched" for n in app._notifications)
         assert 31 not in app.query_one(QueuePane).watched
+
+
+async def test_the_plan_tab_detail_pane_explains_the_highlighted_action_or_skipped_pr(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2", "m", "m", "m", "m")
+        await settle(app, pilot)
+        assert app.plan.mode == "full-audit"
+        held = next(i for i, a in enumerate(app.plan.actions) if a.held_by)
+        action = app.plan.actions[held]
+        actions = app.query_one("#plan-actions", DataTable)
+        actions.focus()
+        actions.move_cursor(row=held)
+        await pilot.pause()
+        detail = str(app.query_one("#plan-detail").render())
+        assert f"#{action.pr} " in detail
+        assert "Mode full-audit:" in detail
+        assert f"nothing more: {action.held_by[0]}" in detail  # why a labelled PR is merged no further
+
+        await pilot.press("m", "m")  # security-only: nothing to do, everything skipped with its reasons
+        await settle(app, pilot)
+        assert app.plan.mode == "security-only"
+        assert app.plan.actions == ()
+        skipped = app.query_one("#plan-skipped", DataTable)
+        skipped.focus()
+        skipped.move_cursor(row=1)
+        await pilot.pause()
+        first = app.plan.skipped[1]
+        detail = str(app.query_one("#plan-detail").render())
+        assert f"#{first.pr} " in detail
+        assert f"· {first.reasons[0]}" in detail
