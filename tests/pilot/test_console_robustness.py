@@ -146,7 +146,11 @@ async def test_text_that_looks_like_markup_is_shown_literally(make_app, tmp_path
     )
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        assert MARKUP in str(app.query_one(DetailPane).render())
+        assert MARKUP in str(app.query_one("#queue-detail", DetailPane).render())
+        await pilot.press("2")
+        await settle(app, pilot)
+        assert MARKUP in str(app.query_one("#plan-detail", DetailPane).render())
+        await pilot.press("1")
         gateway.fail = Unreachable(f"cannot reach {MARKUP}")
         await pilot.press("ctrl+r")
         await settle(app, pilot)
