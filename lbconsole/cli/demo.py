@@ -99,7 +99,7 @@ def run_demo_console(
     from lbconsole.sim.server import running_simulator
     from lbconsole.tui import run_console
 
-    with running_simulator(scenario=DEMO_SCENARIO, seed=seed, history=True) as sim:
+    with running_simulator(scenario=DEMO_SCENARIO, seed=seed, history=True, real_clock=True) as sim:
         demo = demo_settings(settings, sim.url)
         return run_console(
             settings=demo,

@@ -147,7 +147,8 @@ def admin_routes(simulator: Simulator) -> Mount:
     def reset(request: Request, body: dict[str, Any]) -> Response:
         now = datetime.fromisoformat(body["now"].replace("Z", "+00:00")) if body.get("now") else None
         scenario = body.get("scenario", "demo")
-        simulator.reset_to(build(scenario, int(body.get("seed", 0)), now))
+        real = now is None and state.clock.real  # a simulator on the wall clock stays on it
+        simulator.reset_to(build(scenario, int(body.get("seed", 0)), now, real_clock=real))
         return Answer({"scenario": scenario, "open_pulls": len(state.open_pulls())})
 
     def requests(request: Request, body: dict[str, Any]) -> Response:

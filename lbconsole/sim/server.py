@@ -83,6 +83,7 @@ def start(
     *,
     history: bool = False,
     state: SimState | None = None,
+    real_clock: bool = False,
 ) -> SimHandle:
     """Start a simulator in a background thread; returns once it accepts connections.
 
@@ -93,12 +94,13 @@ def start(
         now: the scenario's anchor.
         history: give the repository weeks of Actions runs (`actions.history`).
         state: serve this repository instead of building `scenario` (a saved demo state).
+        real_clock: anchor the scenario at the wall clock (`SimClock.real`) instead of `now`.
 
     Raises:
         RuntimeError: when the server could not start (port in use...).
     """
     if state is None:
-        state = build(scenario, seed, now)
+        state = build(scenario, seed, now, real_clock=real_clock)
         if history:
             add_history(state)
     simulator = Simulator(state)
@@ -141,6 +143,7 @@ def running_simulator(
     *,
     history: bool = False,
     state: SimState | None = None,
+    real_clock: bool = False,
 ) -> Iterator[SimHandle]:
     """A simulator serving `scenario` for the duration of a `with` block.
 
@@ -151,11 +154,12 @@ def running_simulator(
         now: the instant scenario data is anchored at (default 2026-11-23T12:00:00Z).
         history: give the repository weeks of Actions runs of its legacy bots and of the orchestrator.
         state: serve this repository instead of building `scenario` (a saved demo state).
+        real_clock: anchor the scenario at the wall clock (`SimClock.real`) instead of `now`.
 
     Yields:
         The running simulator's handle.
     """
-    handle = start(scenario, seed, port, now, history=history, state=state)
+    handle = start(scenario, seed, port, now, history=history, state=state, real_clock=real_clock)
     try:
         yield handle
     finally:
@@ -177,7 +181,7 @@ def serve(
     tls: TLS | None = None,
 ) -> None:
     """Serve in the foreground until interrupted (`lbconsole sim`)."""
-    simulator = Simulator(build(scenario, seed))
+    simulator = Simulator(build(scenario, seed, real_clock=True))
     uvicorn.run(
         simulator.app(),
         host=host,

@@ -38,7 +38,7 @@ from lbconsole.sim.actions import ActionsState
 from lbconsole.sim.scenarios import build
 from lbconsole.sim.state import SimState
 
-FORMAT = 1
+FORMAT = 2
 """Bumped whenever the saved records change shape; an older file is set aside, not misread."""
 STATE_NAME = "simulator.pickle"
 LOCK_WAIT_S = 60.0
@@ -149,7 +149,7 @@ def saved_state(
     with _turn(path, say):
         saved = None if fresh else _read(path, scenario, seed, say)
         if saved is None:
-            state = build(scenario, seed)
+            state = build(scenario, seed, real_clock=True)
             saved = Saved(FORMAT, scenario, seed, state.clock.anchor, False, state, {})
         else:
             _restore_actions(saved)

@@ -6,14 +6,13 @@ while the simulator is still running: a real gateway over a real socket.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from lbconsole.cli import main
 from lbconsole.config import paths
-from lbconsole.sim.state import DEFAULT_NOW
 
 
 @pytest.fixture
@@ -41,7 +40,10 @@ def test_the_demo_console_runs_on_the_simulator(console: dict[str, Any], argv: l
     assert console["read_only"] is True
     assert console["queue"].repo == "acme/rocket"
     assert len(console["queue"].pulls) == 40
-    assert abs(console["now"] - DEFAULT_NOW) < timedelta(minutes=10)  # the simulator's clock, not the wall's
+    # One clock: the simulator's reads the wall's, and the scenario's dates are relative to it.
+    assert abs(console["now"] - datetime.now(UTC)) < timedelta(seconds=10)
+    oldest = next(pull for pull in console["queue"].pulls if pull.number == 1211)
+    assert (console["now"] - oldest.created_at).days == 35
     assert console["config_path"] == paths.demo_config_file()  # never the user's own config
     assert console["config_template"] == paths.config_file()  # its first save starts from the user's
 

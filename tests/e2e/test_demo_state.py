@@ -131,3 +131,24 @@ def test_a_run_that_cannot_finish_is_saved_cancelled(tmp_path):
     kept = saved.actions["runs"][run.id]
     assert (kept.status, kept.conclusion, kept.token) == ("completed", "cancelled", None)
     assert "cancelled" in kept.jobs[0].log[-1]
+
+
+def test_demo_commands_and_their_runs_read_the_wall_clock(capsys):
+    """One clock: `--demo queue`'s dates, its ages and a dispatched run's timestamps agree with the real time."""
+    from datetime import UTC, datetime, timedelta
+
+    start = datetime.now(UTC)
+    code, out, _ = _cli(capsys, "--demo-reset", "queue", "--json")
+    assert code == 0
+    queue = json.loads(out)
+    fetched = datetime.fromisoformat(queue["fetched_at"].replace("Z", "+00:00"))
+    assert start - timedelta(seconds=2) <= fetched <= datetime.now(UTC) + timedelta(seconds=2)
+    ages = {pr["number"]: pr["age_days"] for category in queue["categories"] for pr in category["pulls"]}
+    fixed = build("demo", 0)  # the scenario on its fixed anchor: every PR is as old on the wall clock
+    assert ages[1211] == (fixed.clock.anchor - fixed.pulls[1211].created_at).days == 35
+
+    assert _cli(capsys, "--demo", "dispatch", "--mode", "auto")[0] == 0
+    code, out, _ = _cli(capsys, "--demo", "runs", "--json")
+    assert code == 0
+    created = datetime.fromisoformat(json.loads(out)[0]["created_at"])
+    assert start - timedelta(seconds=2) <= created <= datetime.now(UTC) + timedelta(seconds=2)

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from lbconsole.sim.scenarios.demo import BASE_FILES, DEMO_REPO, demo_specs
 from lbconsole.sim.scenarios.specs import Spec, modified
-from lbconsole.sim.state import CONFLICTING, MERGEABLE, UNKNOWN, SimPull, SimReview, SimState, fake_sha
+from lbconsole.sim.state import CONFLICTING, MERGEABLE, UNKNOWN, SimPull, SimReview, SimState, fake_sha, wall_now
 
 MAINTAINERS = ("mlindqvist", "priya-raman", "tkowalczyk")
 """Reviewers who approve or request changes."""
@@ -203,13 +203,14 @@ def build_strict(n: int, seed: int = 0, now: datetime | None = None) -> SimState
     return state
 
 
-def build(scenario: str, seed: int = 0, now: datetime | None = None) -> SimState:
+def build(scenario: str, seed: int = 0, now: datetime | None = None, *, real_clock: bool = False) -> SimState:
     """The state for `scenario`: `demo`, `scale:N` or `empty`.
 
     Args:
         scenario: the scenario's name.
         seed: seed of the state's random generator (SHAs, generated PRs).
         now: the instant the scenario is anchored at (default `DEFAULT_NOW`).
+        real_clock: anchor it at the wall clock instead, and keep the clock on it (`SimClock.real`).
 
     Returns:
         A fresh state.
@@ -217,6 +218,14 @@ def build(scenario: str, seed: int = 0, now: datetime | None = None) -> SimState
     Raises:
         ValueError: for an unknown scenario name.
     """
+    if real_clock:
+        state = _scenario(scenario, seed, wall_now())
+        state.clock.real = True
+        return state
+    return _scenario(scenario, seed, now)
+
+
+def _scenario(scenario: str, seed: int, now: datetime | None) -> SimState:
     if scenario == "demo":
         return build_demo(seed, now)
     if scenario == "empty":

@@ -18,6 +18,7 @@ from lbconsole.sim.state.model import (
     SimPull,
     SimReview,
     fake_sha,
+    wall_now,
 )
 from lbconsole.sim.state.repository import SimState
 
@@ -33,4 +34,5 @@ __all__ = [
     "SimState",
     "core_pull",
     "fake_sha",
+    "wall_now",
 ]
