@@ -85,11 +85,19 @@ def demo(*, config: Path | None = None, seed: int = 0, read_only: bool = False) 
     )
 
 
-def sim(*, port: int, scenario: str, seed: int, certfile: str | None = None, keyfile: str | None = None) -> int:
+def sim(
+    *,
+    port: int,
+    scenario: str,
+    seed: int,
+    certfile: str | None = None,
+    keyfile: str | None = None,
+    runner: str = "engine",
+) -> int:
     """`lbconsole sim`: serve the simulator on 127.0.0.1 until interrupted (HTTPS with a certificate and key)."""
     from lbconsole.sim.server import run_cli
 
-    return run_cli(port=port, scenario=scenario, seed=seed, certfile=certfile, keyfile=keyfile)
+    return run_cli(port=port, scenario=scenario, seed=seed, certfile=certfile, keyfile=keyfile, runner=runner)
 
 
 def console_command(args: argparse.Namespace) -> int:
@@ -135,6 +143,12 @@ def register_sim(commands: Subcommands) -> None:
     p.add_argument("--seed", dest="sim_seed", type=int, default=0, help="random seed of the scenario")
     p.add_argument("--certfile", help="serve HTTPS with this PEM certificate (with --keyfile)")
     p.add_argument("--keyfile", help="the PEM private key of --certfile")
+    p.add_argument(
+        "--runner",
+        choices=("engine", "act"),
+        default="engine",
+        help="what runs dispatched workflows: engine (in-process, fast; default) or act (the generated YAML, by act)",
+    )
     p.set_defaults(func=sim_command)
 
 
@@ -142,7 +156,14 @@ def sim_command(args: argparse.Namespace) -> int:
     """`lbconsole sim [serve|reset]`."""
     if args.action == "reset":
         return sim_reset()
-    return sim(port=args.port, scenario=args.scenario, seed=args.sim_seed, certfile=args.certfile, keyfile=args.keyfile)
+    return sim(
+        port=args.port,
+        scenario=args.scenario,
+        seed=args.sim_seed,
+        certfile=args.certfile,
+        keyfile=args.keyfile,
+        runner=args.runner,
+    )
 
 
 def sim_reset() -> int:

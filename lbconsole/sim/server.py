@@ -19,6 +19,7 @@ from datetime import datetime
 import uvicorn
 
 from lbconsole.sim.actions import ActionsState
+from lbconsole.sim.actions.model import JobFactory
 from lbconsole.sim.app import Simulator
 from lbconsole.sim.scenarios import build
 from lbconsole.sim.state import SimState
@@ -179,9 +180,12 @@ def serve(
     scenario: str = "demo",
     seed: int = 0,
     tls: TLS | None = None,
+    job_factory: JobFactory | None = None,
 ) -> None:
-    """Serve in the foreground until interrupted (`lbconsole sim`)."""
+    """Serve in the foreground until interrupted (`lbconsole sim`); `job_factory` runs dispatched jobs."""
     simulator = Simulator(build(scenario, seed, real_clock=True))
+    if job_factory is not None:
+        ActionsState.of(simulator.state).job_factory = job_factory
     uvicorn.run(
         simulator.app(),
         host=host,
@@ -202,8 +206,19 @@ class TLS:
     keyfile: str
 
 
-def run_cli(port: int, scenario: str, seed: int, certfile: str | None = None, keyfile: str | None = None) -> int:
-    """Entry point for `lbconsole sim`; returns the exit code."""
+def run_cli(
+    port: int,
+    scenario: str,
+    seed: int,
+    certfile: str | None = None,
+    keyfile: str | None = None,
+    runner: str = "engine",
+) -> int:
+    """Entry point for `lbconsole sim`; returns the exit code.
+
+    `runner` is what runs a dispatched orchestrator run: `engine` (the
+    in-process runner, the default) or `act` (the generated workflow's YAML, by act).
+    """
     try:
         build(scenario, seed)
     except ValueError as exc:
@@ -217,14 +232,26 @@ def run_cli(port: int, scenario: str, seed: int, certfile: str | None = None, ke
             print(f"lbconsole sim: no such file: {path}")
             return 2
     tls = TLS(certfile, keyfile) if certfile and keyfile else None
+    act = None
+    if runner == "act":
+        from lbconsole.sim.actions.act import ActMissing, ActRunner
+
+        try:
+            act = ActRunner()
+        except ActMissing as exc:
+            print(f"lbconsole sim: {exc}")
+            return 2
     scheme = "https" if tls else "http"
     print(
         f"lbconsole simulator: {scheme}://{HOST}:{port} (scenario {scenario}, seed {seed}; "
-        f"GitHub Enterprise paths under /api/v3 and /api/graphql); Ctrl+C stops it",
+        f"GitHub Enterprise paths under /api/v3 and /api/graphql; dispatched runs by {runner}); Ctrl+C stops it",
         flush=True,
     )
     try:
-        serve(HOST, port, scenario, seed, tls)
+        serve(HOST, port, scenario, seed, tls, act)
     except KeyboardInterrupt:
         pass
+    finally:
+        if act is not None:
+            act.close()
     return 0

@@ -51,6 +51,7 @@ def orchestrator_steps(ctx: JobContext) -> list[tuple[str, Work | None]]:
         The job's (name, work) steps.
     """
     job = _OrchestratorJob(ctx)
+    ctx.job.labels = (job.settings.workflow.runs_on,)  # the generated workflow's `runs-on`
     return [
         ("Set up job", job.set_up),
         ("Check out the repository", job.checkout),

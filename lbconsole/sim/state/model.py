@@ -34,8 +34,8 @@ class SimError(Exception):
 
 
 def wall_now() -> datetime:
-    """The wall clock in UTC, to the second (what a real clock is anchored at)."""
-    return datetime.now(UTC).replace(microsecond=0)
+    """The wall clock in UTC (what a real clock is anchored at)."""
+    return datetime.now(UTC)
 
 
 def fake_sha(rng: random.Random) -> str:
