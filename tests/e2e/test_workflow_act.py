@@ -172,3 +172,38 @@ def test_a_token_without_statuses_write_gets_githubs_403(checkout, sim):
     result = run(checkout, sim, "workflow_dispatch", dispatch("security-only", dry_run=False), **permissions)
     assert "Resource not accessible by integration" in result.output
     assert not scanned(sim, SECURITY_PR)
+
+
+def test_a_github_app_token_is_minted_and_its_branch_updates_start_ci(checkout, sim):
+    """With the App configured, the plan and run steps use its token: the updated PRs' CI starts."""
+    token = job_tokens.issue(sim.state, job_permissions())  # the run's GITHUB_TOKEN, which goes unused
+    before = snapshot(sim)
+    try:
+        result = checkout.run(
+            "workflow_dispatch",
+            dispatch("conflict-resolution", dry_run=False),
+            api_url=sim.url,
+            token=token,
+            repo=REPO,
+            variables={"LAMBDA_BOT_APP_CLIENT_ID": "Iv23.lambdabot"},
+            secrets={"LAMBDA_BOT_APP_PRIVATE_KEY": "ghu_simulated_app_installation_token"},  # the stand-in hands it on
+        )
+    finally:
+        job_tokens.revoke(sim.state, token)
+    assert result.job_result == "success", result.output[-3000:]
+    assert result.steps["Mint the GitHub App token"] == "success"
+    after = snapshot(sim)
+    updated = [n for n in before if after[n][2] != before[n][2]]
+    assert updated
+    with sim.state.lock:  # pushed with the App's token, not the job's: GitHub starts CI on the new heads
+        assert all(sim.state.check_runs.get(after[n][2]) for n in updated)
+    assert "GitHub starts no CI" not in result.summary
+    assert "ghu_simulated_app_installation_token" not in result.output  # masked, never logged
+
+
+def test_without_an_app_the_token_step_is_skipped(checkout, sim):
+    result = run(checkout, sim, "workflow_dispatch", dispatch("auto", dry_run=True))
+    assert result.job_result == "success", result.output[-3000:]
+    ran = [e for e in result.events if e.get("step") == "Mint the GitHub App token" and e.get("stage") == "Main"]
+    assert ran == []  # its `if:` skipped it (act only read the stand-in's action.yml)
+    assert "GitHub starts no CI on the updated PRs" in result.summary  # the job's GITHUB_TOKEN it is

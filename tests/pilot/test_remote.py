@@ -121,7 +121,7 @@ async def test_d_dispatches_and_follows_the_run_into_logs_and_runs(sim, monkeypa
         assert (run["status"], run["conclusion"], run["event"]) == ("completed", "success", "workflow_dispatch")
         assert run["display_title"].startswith("lambda-bot auto ")
         assert get(sim, "/_sim/requests")["routes"].get(DISPATCHES) == 1
-        assert len(app.remote.sleep.advanced) == 1 + 2 * 7  # type: ignore[union-attr]  # every transition seen
+        assert len(app.remote.sleep.advanced) == 1 + 2 * 8  # type: ignore[union-attr]  # every transition seen
 
         # the engine's real output arrived in the Logs tab, tagged with the job
         log = "\n".join(pane.lines())

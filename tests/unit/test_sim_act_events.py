@@ -42,7 +42,8 @@ def test_a_step_completes_with_its_main_result_only() -> None:
     assert step not in job.progress.results
     job._event({"step": step, "stage": "Main", "stepID": ["1"], "stepResult": "success"})
     job._event({"step": "Set up job", "stepid": ["--setup-job"], "stepResult": "success"})  # no stage: act's own steps
-    assert job.progress.results == {step: "success", "Set up job": "success"}
+    assert job.progress.results[step] == "success"
+    assert job.progress.results["Set up job"] == "success"
 
 
 def test_output_lines_and_workflow_commands_reach_the_job_log() -> None:
@@ -65,3 +66,26 @@ def test_a_step_act_never_ran_is_skipped_and_a_failed_act_fails_the_job() -> Non
     assert job._wait("Complete job") == "failure"
     assert job._wait("Set up job") == "failure"
     assert job.ctx.job.log[-1].endswith("##[error]act ended before the job started (exit 1)")
+
+
+def test_a_step_act_passes_over_is_skipped_when_a_later_one_starts() -> None:
+    job = _job()
+    job._event({"step": "Set up job", "stepid": ["--setup-job"], "stepResult": "success"})
+    for step in ("Check out the repository", "Set up Python"):
+        job._event({"step": step, "stage": "Main", "stepID": ["0"], "stepResult": "success"})
+    job._event({"step": "Mint the GitHub App token", "stage": "Pre", "stepID": ["app-token"], "stepResult": "success"})
+    job._event({"step": "Install lbconsole", "stage": "Main", "stepID": ["3"], "msg": "Run Main Install lbconsole"})
+    assert job.progress.results["Mint the GitHub App token"] == "skipped"  # only its Pre stage ran
+    assert "Install lbconsole" not in job.progress.results  # still running
+
+
+def test_the_in_process_runner_and_the_history_have_the_workflows_steps() -> None:
+    from lbconsole.sim.actions import runner
+    from lbconsole.sim.actions.act import COMPLETE, SET_UP, workflow_steps
+    from lbconsole.sim.actions.history import ORCHESTRATOR_STEPS
+
+    expected = [SET_UP, *workflow_steps(render_workflow(__version__)), COMPLETE]
+    ctx = _job().ctx
+    assert [name for name, _ in runner.orchestrator_steps(ctx)] == expected
+    assert list(ORCHESTRATOR_STEPS) == expected
+    assert ctx.job.labels == ("ubuntu-slim",)  # the generated workflow's `runs-on`

@@ -110,7 +110,11 @@ def test_concurrency_never_cancels_and_permissions_are_least(doc):
 
 def test_actions_pinned_to_full_shas_and_no_persisted_credentials(doc):
     uses = [s["uses"] for s in _steps(doc) if "uses" in s]
-    assert [u.split("@")[0] for u in uses] == ["actions/checkout", "actions/setup-python"]
+    assert [u.split("@")[0] for u in uses] == [
+        "actions/checkout",
+        "actions/setup-python",
+        "actions/create-github-app-token",
+    ]
     for ref in uses:
         assert re.fullmatch(r"[\w./-]+@[0-9a-f]{40}", ref), ref
     checkout = next(s for s in _steps(doc) if s.get("uses", "").startswith("actions/checkout@"))
@@ -118,6 +122,23 @@ def test_actions_pinned_to_full_shas_and_no_persisted_credentials(doc):
     text = render_workflow(__version__)
     assert "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4" in text
     assert "actions/setup-python@0b93645e9fea7318ecaed2b359559ac225c90a2b # v5" in text
+    assert "actions/create-github-app-token@1b10c78c7865c340bc4f6099eb2f838309f1e8c3 # v3.1.1" in text
+
+
+def test_a_github_app_token_is_minted_with_the_jobs_permissions_and_used_first(doc):
+    app = _step(doc, "app-token")
+    assert app["if"] == "vars.LAMBDA_BOT_APP_CLIENT_ID != ''"  # no App configured: the step is skipped
+    assert app["with"]["client-id"] == "${{ vars.LAMBDA_BOT_APP_CLIENT_ID }}"
+    assert app["with"]["private-key"] == "${{ secrets.LAMBDA_BOT_APP_PRIVATE_KEY }}"
+    granted = {k.removeprefix("permission-"): v for k, v in app["with"].items() if k.startswith("permission-")}
+    assert granted == doc["jobs"]["orchestrate"]["permissions"]  # the App's token may do no more than the job's
+    token = "${{ steps.app-token.outputs.token || secrets.LAMBDA_BOT_TOKEN || secrets.GITHUB_TOKEN }}"
+    for step in (_step(doc, "plan"), next(s for s in _steps(doc) if "lbconsole run" in s.get("run", ""))):
+        assert step["env"]["GITHUB_TOKEN"] == token
+        assert step["env"]["TOKEN_KIND"].startswith("${{ (steps.app-token.outputs.token || secrets.LAMBDA_BOT_TOKEN)")
+    names = [s.get("id") or s["name"] for s in _steps(doc)]
+    assert names.index("app-token") < names.index("plan")
+    assert "GITHUB_TOKEN" not in doc["jobs"]["orchestrate"]["env"]  # no step before the plan holds a token
 
 
 def test_no_expression_reaches_a_shell_and_inputs_go_through_env(doc):
@@ -125,7 +146,6 @@ def test_no_expression_reaches_a_shell_and_inputs_go_through_env(doc):
     for step in _steps(doc):
         assert "${{" not in step.get("run", ""), step["name"]
     env = job["env"]
-    assert env["GITHUB_TOKEN"] == "${{ secrets.LAMBDA_BOT_TOKEN || secrets.GITHUB_TOKEN }}"
     assert env["MODE"] == "${{ inputs.mode || 'auto' }}"
     assert "inputs.dry_run" in env["DRY_RUN"]
     assert "inputs.merge_limit" in env["MERGE_LIMIT"]

@@ -4,11 +4,12 @@
 of the in-process runner. A dispatched orchestrator run then runs the file
 `lbconsole workflow init` writes, verbatim, as GitHub's runner would: act
 reads the YAML, evaluates its `if:`s and expressions and runs each step's
-shell on the host (`-P ubuntu-slim=-self-hosted`), offline. The two actions
+shell on the host (`-P ubuntu-slim=-self-hosted`), offline. The actions
 it uses are replaced by local stand-ins at the template's pinned SHAs
 (`--local-repository`): checkout says what it checked out, setup-python puts
 a Python first on PATH that sees this installation's packages, so the
-workflow's `pip install` finds lbconsole already there.
+workflow's `pip install` finds lbconsole already there, and the GitHub App
+token step (skipped unless the repository variable is set) hands on its key.
 
 The job's steps are the workflow's steps. act's JSON output is read as it
 comes: each line of a step's output goes to the job's log when it arrives
@@ -39,7 +40,7 @@ from lbconsole.sim import permissions as job_tokens
 from lbconsole.sim.actions.model import JobContext, JobLog, Work
 from lbconsole.workflow import WORKFLOW_RELPATH, render_workflow
 from lbconsole.workflow.permissions import job_permissions
-from lbconsole.workflow.render import CHECKOUT_ACTION, SETUP_PYTHON_ACTION
+from lbconsole.workflow.render import APP_TOKEN_ACTION, CHECKOUT_ACTION, SETUP_PYTHON_ACTION
 
 JOB_TIMEOUT_S = 15 * 60.0
 """The longest a job may run before act is stopped (the workflow's own `timeout-minutes` is under it)."""
@@ -55,6 +56,30 @@ runs:
     - shell: bash
       run: |
         {body}
+"""
+_APP_TOKEN = """\
+name: actions/create-github-app-token
+description: >-
+  stand-in for actions/create-github-app-token (lbconsole sim --runner act runs
+  offline and the simulator has no App): its token output is the private-key
+  input, so a test hands the job a simulator token as the App's
+inputs:
+  client-id: {{required: false}}
+  private-key: {{required: true}}
+{permissions}
+outputs:
+  token:
+    value: ${{{{ steps.mint.outputs.token }}}}
+runs:
+  using: composite
+  steps:
+    - id: mint
+      shell: bash
+      env:
+        KEY: ${{{{ inputs.private-key }}}}
+      run: |
+        echo "::add-mask::$KEY"
+        echo "token=$KEY" >> "$GITHUB_OUTPUT"
 """
 _WRAPPER = """\
 #!{python}
@@ -85,6 +110,29 @@ def act_binary() -> str:
     return found
 
 
+def stand_in_actions(base: Path, python_bin: Path) -> dict[str, Path]:
+    """Write the workflow's actions' stand-ins under `base`: pinned `uses:` -> folder (act's `--local-repository`).
+
+    checkout says what it checked out; setup-python puts `python_bin` first on
+    PATH; create-github-app-token hands on its private key as the token.
+    """
+    permissions = "\n".join(f"  permission-{name}: {{required: false}}" for name in job_permissions())
+    texts = {
+        CHECKOUT_ACTION: _COMPOSITE.format(name="actions/checkout", body='echo "checked out $GITHUB_REPOSITORY"'),
+        SETUP_PYTHON_ACTION: _COMPOSITE.format(
+            name="actions/setup-python", body=f'echo "{python_bin}" >> "$GITHUB_PATH"'
+        ),
+        APP_TOKEN_ACTION: _APP_TOKEN.format(permissions=permissions),
+    }
+    folders = {}
+    for action, text in texts.items():
+        folder = base / _pin(action).split("@")[0].split("/")[1]
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "action.yml").write_text(text, encoding="utf-8")
+        folders[_pin(action)] = folder
+    return folders
+
+
 def _pin(action: str) -> str:
     """`actions/checkout@SHA` of a template's `uses:` line."""
     return action.split(" ")[0]
@@ -112,7 +160,7 @@ def workflow_steps(text: str) -> list[str]:
 
 
 class ActWorkspace:
-    """A checkout holding the generated workflow, the two stand-in actions and the Python they put on PATH."""
+    """A checkout holding the generated workflow, the stand-in actions and the Python they put on PATH."""
 
     def __init__(self, base: Path | None = None) -> None:
         """Build the workspace under `base` (default: a new temporary directory, removed by `close`)."""
@@ -128,9 +176,7 @@ class ActWorkspace:
             subprocess.run([*git, *argv], check=True, capture_output=True)
         self.python = self.base / "python"
         self._python()
-        self.checkout = self._stand_in("checkout", "actions/checkout", 'echo "checked out $GITHUB_REPOSITORY"')
-        bindir = self.python / "bin"
-        self.setup_python = self._stand_in("setup-python", "actions/setup-python", f'echo "{bindir}" >> "$GITHUB_PATH"')
+        self.actions = stand_in_actions(self.base / "actions", self.python / "bin")
 
     def _python(self) -> None:
         """A virtual environment that sees this installation's packages, with an `lbconsole` command."""
@@ -144,12 +190,6 @@ class ActWorkspace:
         script.write_text(_WRAPPER.format(python=self.python / "bin" / "python"), encoding="utf-8")
         script.chmod(0o755)
 
-    def _stand_in(self, folder: str, name: str, body: str) -> Path:
-        path = self.base / folder
-        path.mkdir(exist_ok=True)
-        (path / "action.yml").write_text(_COMPOSITE.format(name=name, body=body), encoding="utf-8")
-        return path
-
     def argv(self, binary: str, event_file: Path, *, api: str, token: str, repo: str) -> list[str]:
         """act's command line for one `workflow_dispatch` event."""
         return [
@@ -157,8 +197,7 @@ class ActWorkspace:
             "workflow_dispatch",
             "--json",
             *("-P", "ubuntu-latest=-self-hosted", "-P", "ubuntu-slim=-self-hosted"),
-            *("--local-repository", f"{_pin(CHECKOUT_ACTION)}={self.checkout}"),
-            *("--local-repository", f"{_pin(SETUP_PYTHON_ACTION)}={self.setup_python}"),
+            *(arg for pin, folder in self.actions.items() for arg in ("--local-repository", f"{pin}={folder}")),
             *("--var", f"LBCONSOLE_PIP_SPEC=lbconsole=={__version__}"),
             *("-s", f"GITHUB_TOKEN={token}"),
             *("--env", f"GITHUB_API_URL={api}", "--env", f"GITHUB_GRAPHQL_URL={api}/graphql"),
@@ -278,12 +317,17 @@ class ActJob:
             self.log.line(f"##[{event['command']}]{event.get('arg', '')}")
         elif event.get("level") == "error" and text:
             self.log.error(str(text))
+        if step not in self.names or event.get("stage", "Main") != "Main":
+            return
         result = event.get("stepResult")
         top_level = len(event.get("stepID") or event.get("stepid") or []) == 1
-        if result in _RESULTS and step in self.names and top_level and event.get("stage", "Main") == "Main":
-            with self.progress.cond:
+        with self.progress.cond:
+            # A step that reaches Main: the ones before it that act never ran were skipped by their `if:`.
+            for earlier in self.names[1 : self.names.index(str(step))]:
+                self.progress.results.setdefault(earlier, "skipped")
+            if result in _RESULTS and top_level:
                 self.progress.results[str(step)] = str(result)
-                self.progress.cond.notify_all()
+            self.progress.cond.notify_all()
 
     def _watchdog(self) -> None:
         """Stop act when the job outlives `JOB_TIMEOUT_S`, as GitHub cancels a job past its limit."""

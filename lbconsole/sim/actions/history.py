@@ -33,10 +33,13 @@ FIRST_RUN_ID = 20000000001
 """History runs are numbered below the runs the simulator creates (21000000001 on)."""
 FIRST_JOB_ID = 57000000001
 
+APP_TOKEN_STEP = "Mint the GitHub App token"
+"""Skipped unless the repository has a GitHub App configured (the demo has none)."""
 ORCHESTRATOR_STEPS = (
     "Set up job",
     "Check out the repository",
     "Set up Python",
+    "Mint the GitHub App token",
     "Install lbconsole",
     "Plan (stops the run when there is nothing to do)",
     "Run the plan",
@@ -117,7 +120,8 @@ def _sim_run(
             labels=labels,
         )
         if ok and workflow.file == WORKFLOW_FILE:
-            job.steps = _steps(list(ORCHESTRATOR_STEPS), played.start, end, {"Run the plan"} if played.empty else set())
+            skipped = {APP_TOKEN_STEP, "Run the plan"} if played.empty else {APP_TOKEN_STEP}
+            job.steps = _steps(list(ORCHESTRATOR_STEPS), played.start, end, skipped)
         elif ok:
             job.steps = _steps(["Set up job", f"Run {name}", "Complete job"], played.start, end, set())
         run.jobs.append(job)
