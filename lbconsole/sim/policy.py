@@ -216,7 +216,7 @@ class RequestPolicy:
                 if fault.retry_after is not None:
                     headers["Retry-After"] = str(fault.retry_after)
             else:
-                reset = int(time.time()) + 60
+                reset = int(self._epoch()) + 60
                 headers.update({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)})
                 resp = self._limit_answer(resource, self._primary_message(), fault.rate_limit_status)
             resp.headers.update(headers)
@@ -240,6 +240,17 @@ class RequestPolicy:
         resp = error(502, SERVER_ERRORS[502])
         resp.headers.update(self._rate_headers(resource))
         return resp
+
+    def _epoch(self) -> float:
+        """POSIX seconds of rate-limit windows: the simulator's clock when it is the wall clock.
+
+        A simulator on the wall clock (`lbconsole sim`, the demo) keeps one
+        clock, so `POST /_sim/clock` moves the windows too. A test's fixed
+        anchor is days from the time clients read, so its windows stay on
+        the wall clock that clients compute their waits from.
+        """
+        clock = self.state.clock
+        return clock.now().timestamp() if clock.real else time.time()
 
     def _primary_message(self) -> str:
         return f"API rate limit exceeded for user ID {user_id(self.state.viewer)}."
@@ -288,7 +299,7 @@ class RequestPolicy:
             await read_body(request)
             bucket = self._bucket(resource)
             with state.lock:
-                bucket.roll(time.time())
+                bucket.roll(self._epoch())
                 free = template == "/rate_limit"  # GitHub answers it whatever the limits say
                 if fault is not None and not (free and fault.rate_limited):
                     faulted = self._fault_response(fault, resource)

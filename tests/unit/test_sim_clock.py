@@ -82,3 +82,22 @@ def test_a_reset_of_a_simulator_on_the_wall_clock_stays_on_it() -> None:
         httpx.post(f"{sim.url}/_sim/reset", json={"now": "2026-01-02T03:04:05Z"}, timeout=10).raise_for_status()
         assert not sim.state.clock.real  # a stated anchor is a test's fixed clock
         assert sim.state.clock.anchor == datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def test_a_wall_clock_simulator_moves_its_rate_limit_windows_with_its_clock() -> None:
+    import httpx
+
+    from lbconsole.sim.server import running_simulator
+
+    with running_simulator(real_clock=True) as sim, httpx.Client(base_url=sim.url, timeout=10) as http:
+        http.post("/_sim/settings", json={"rate_limit": 3}).raise_for_status()
+        for _ in range(3):
+            http.get("/repos/acme/rocket/pulls/1211").raise_for_status()
+        limited = http.get("/repos/acme/rocket/pulls/1211")
+        assert limited.status_code == 403
+        reset = int(limited.headers["x-ratelimit-reset"])
+        assert abs(reset - (sim.state.now().timestamp() + 3600)) < 10  # the window started with the first request
+        http.post("/_sim/clock", json={"advance": 3601}).raise_for_status()  # an hour on the simulator's clock
+        again = http.get("/repos/acme/rocket/pulls/1211")
+        assert again.status_code == 200
+        assert int(again.headers["x-ratelimit-reset"]) > reset  # a new window, with no real hour waited
