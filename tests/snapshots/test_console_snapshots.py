@@ -7,7 +7,7 @@ size, no live refresh, no cursor blink. Update with `pytest --snapshot-update`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from textual.widgets import Input
@@ -135,20 +135,6 @@ def test_runs_tab(snap_compare, sim):
     assert snap_compare(demo_app(sim), terminal_size=SIZE, run_before=before)
 
 
-class FrozenSimClock:
-    """The simulator's clock, frozen: it moves only when the test says (run times are then exact)."""
-
-    def __init__(self, anchor: datetime) -> None:
-        self.anchor = anchor
-        self.offset = 0.0
-
-    def now(self) -> datetime:
-        return self.anchor + timedelta(seconds=self.offset)
-
-    def advance(self, seconds: float) -> None:
-        self.offset += seconds
-
-
 def complete_one_run(sim: object) -> None:
     """Dispatch one auto run (fixed correlation id) and run it to the end: queued 4 s, then 83 s of work."""
     from lbconsole.engine.dispatch import Dispatcher
@@ -156,8 +142,8 @@ def complete_one_run(sim: object) -> None:
     from lbconsole.sim.actions import ActionsState
 
     state = sim.state  # type: ignore[attr-defined]
-    clock = FrozenSimClock(NOW)
-    state.clock = clock
+    clock = state.clock
+    clock.freeze(NOW)  # it moves only when the test says (run times are then exact)
     actions = ActionsState.of(state)
     with actions.lock:
         actions.auto_run = False
