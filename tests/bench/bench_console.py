@@ -8,7 +8,8 @@ The table shapes (`bench_console_shapes.py`, queues built directly): checks
 flipped on 50 PRs; 50 closed + 50 opened; the filter typed one key at a
 time; a sort. Each prints its median UI-thread CPU time and the longest main-thread stall
 (target < 100 ms at 5,000 PRs), for the current table and for the previous
-algorithm (the baseline) side by side.
+algorithm (the baseline) side by side, each in a fresh process; the current
+table's heap is settled after the first show, as the console's is (`tui.heap`).
 
 With `--sim` it prints:
 - start to first painted queue (app start, fetch through the real gateway
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import resource
 import sys
 import threading
@@ -136,13 +138,20 @@ async def bench(prs: int, log_lines: int) -> dict[str, float]:
 
 def table_main(sizes: list[int], baseline: bool, filter_keys: str) -> int:
     """Print the table shapes, before (baseline) and after, at each size."""
-    from tests.bench.bench_console_shapes import LegacyQueueTable, shapes
+    from tests.bench.bench_console_shapes import shapes_in_process
+
+    spawn = multiprocessing.get_context("spawn")
+
+    def fresh(size: int, legacy: bool) -> dict[str, tuple[float, float]]:
+        with spawn.Pool(1) as pool:  # a fresh interpreter: no heap left over from another run
+            result: dict[str, tuple[float, float]] = pool.apply(shapes_in_process, (size, legacy, filter_keys))
+            return result
 
     header = f"{'PRs':>6}  {'shape':<34} {'after: median / stall ms':>26}"
     print(header + (f"  {'before: median / stall ms':>27}" if baseline else ""))
     for size in sizes:
-        after = asyncio.run(shapes(size, QueueTable, filter_keys))
-        before = asyncio.run(shapes(size, LegacyQueueTable, filter_keys)) if baseline else {}
+        after = fresh(size, legacy=False)
+        before = fresh(size, legacy=True) if baseline else {}
         for shape, (median, stall) in after.items():
             line = f"{size:>6}  {shape:<34} {median:>14.1f} / {stall:>8.1f}"
             if shape in before:

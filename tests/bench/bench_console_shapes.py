@@ -27,6 +27,7 @@ from textual.widgets import Input
 
 from lbconsole.core.analysis import Analysis, analyze
 from lbconsole.core.models import ChecksState, Mergeable, MergeState, PullRequest, ReviewDecision
+from lbconsole.tui import heap
 from lbconsole.tui.queue_view import COLUMN_KEYS
 from lbconsole.tui.render import Cell, queue_row
 from lbconsole.tui.widgets.detail import DetailPane
@@ -183,8 +184,25 @@ async def timed(pilot: Any, steps: list[Callable[[], Awaitable[None] | None]]) -
     return statistics.median(times) * 1000, meter.longest * 1000
 
 
-async def shapes(prs: int, table_class: type[QueueTable], filter_keys: str) -> dict[str, tuple[float, float]]:
-    """Each shape's (median ms, longest stall ms) for `prs` PRs on `table_class`."""
+def shapes_in_process(prs: int, legacy: bool, filter_keys: str) -> dict[str, tuple[float, float]]:
+    """`shapes` for the current table (its heap settled, as the console does) or the baseline, in this process.
+
+    `bench_console.py` runs each in a fresh process, so that one run's heap
+    (and the garbage collector's work on it) never weighs on the next.
+    """
+    if legacy:
+        return asyncio.run(shapes(prs, LegacyQueueTable, filter_keys, settle=False))
+    return asyncio.run(shapes(prs, QueueTable, filter_keys, settle=True))
+
+
+async def shapes(
+    prs: int, table_class: type[QueueTable], filter_keys: str, *, settle: bool = True
+) -> dict[str, tuple[float, float]]:
+    """Each shape's (median ms, longest stall ms) for `prs` PRs on `table_class`.
+
+    `settle`: freeze the heap after the first show, as the console's feed does
+    (`tui.heap`); the baseline ran without it.
+    """
     base = synthetic_pulls(prs)
     first = analysed(base)
     flips = [
@@ -204,6 +222,8 @@ async def shapes(prs: int, table_class: type[QueueTable], filter_keys: str) -> d
         pane = app.query_one(QueuePane)
         table = pane.table
         results["first show"] = await timed(pilot, [lambda: pane.show(first[0], None, NOW, first[1])])
+        if settle:
+            heap.settle()  # as the console's feed does once the first queue is shown
         table.move_cursor(row=prs // 2)
         steps = [lambda a=a, r=r: pane.show(a, None, NOW, r) for a, r in flips]
         results["checks flipped on 50"] = await timed(pilot, steps)
