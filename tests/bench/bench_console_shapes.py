@@ -67,6 +67,12 @@ def analysed(pulls: list[PullRequest]) -> tuple[list[Analysis], dict[int, tuple[
     return analyses, {a.pr.number: queue_row(a, NOW) for a in analyses}
 
 
+REPEATS = 3
+"""Each shape's steps run this many times: its median is over all of them."""
+CHURN_ROUNDS = 6
+"""Refreshes of 50 closed + 50 opened."""
+
+
 class _KeyedText(Text):
     row_id: str = ""
 
@@ -211,7 +217,7 @@ async def shapes(
     ] + [analysed([replace(p, checks=ChecksState.PENDING) if p.number % (prs // 50) == 0 else p for p in base])]
     churn = []
     pulls = base
-    for round_ in range(3):
+    for round_ in range(CHURN_ROUNDS):
         closed = {p.number for p in pulls[round_ * 50 : round_ * 50 + 50]}
         pulls = [p for p in pulls if p.number not in closed] + synthetic_pulls(50, start=prs + 1 + round_ * 50)
         pulls = [replace(p, created_at=p.created_at - timedelta(seconds=1)) for p in pulls[-50:]] + pulls[:-50]
@@ -225,18 +231,20 @@ async def shapes(
         if settle:
             heap.settle()  # as the console's feed does once the first queue is shown
         table.move_cursor(row=prs // 2)
-        steps = [lambda a=a, r=r: pane.show(a, None, NOW, r) for a, r in flips]
+        await pilot.pause()  # the scroll to the middle is painted before the first timed step
+        steps = [lambda a=a, r=r: pane.show(a, None, NOW, r) for a, r in flips * REPEATS]
         results["checks flipped on 50"] = await timed(pilot, steps)
         steps = [lambda a=a, r=r: pane.show(a, None, NOW, r) for a, r in churn]
         results["50 closed + 50 opened"] = await timed(pilot, steps)
         table.focus()
         await pilot.press("slash")
+        typed = [*filter_keys, *["backspace"] * len(filter_keys)] * REPEATS  # typed, then erased, again
         results[f"filter typed ({filter_keys!r}, per key)"] = await timed(
-            pilot, [lambda k=k: pilot.press(k) for k in filter_keys]
+            pilot, [lambda k=k: pilot.press(k) for k in typed]
         )
         await pilot.press("escape")
         await pilot.pause()
         results["sort (oldest, then priority)"] = await timed(
-            pilot, [lambda: table.set_sort("oldest"), lambda: table.set_sort("priority")]
+            pilot, [lambda: table.set_sort("oldest"), lambda: table.set_sort("priority")] * REPEATS
         )
     return results

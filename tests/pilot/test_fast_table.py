@@ -47,14 +47,14 @@ async def test_replace_rows_shows_exactly_the_rows_given_in_their_order() -> Non
         table = app.query_one(FastRowsTable)
         table.replace_rows(rows(1, 2, 3, 4))
         await pilot.pause()
-        kept = table._data[table._row_keys["pr:3"]]
+        kept = table._data[table._records["pr:3"].key]
         table.replace_rows([*rows(3, 1), ("pr:5", [Text("5"), Text("new 5")])])
         await pilot.pause()
         assert shown(table) == [("pr:3", "pr 3"), ("pr:1", "pr 1"), ("pr:5", "new 5")]
         assert table.row_count == 3
         assert table.get_row_index("pr:5") == 2
         assert "pr:2" not in [row.key.value for row in table.ordered_rows]
-        assert table._data[table._row_keys["pr:3"]] is not kept  # new cell objects: a new record
+        assert table._data[table._records["pr:3"].key] is not kept  # new cell objects: a new record
 
 
 async def test_a_row_keeps_its_record_when_its_cells_are_the_same_objects() -> None:
@@ -64,10 +64,10 @@ async def test_a_row_keeps_its_record_when_its_cells_are_the_same_objects() -> N
         given = rows(1, 2, 3)
         table.replace_rows(given)
         await pilot.pause()
-        record = table._data[table._row_keys["pr:2"]]
+        record = table._data[table._records["pr:2"].key]
         table.replace_rows(list(reversed(given)))
         await pilot.pause()
-        assert table._data[table._row_keys["pr:2"]] is record
+        assert table._data[table._records["pr:2"].key] is record
         assert shown(table) == [("pr:3", "pr 3"), ("pr:2", "pr 2"), ("pr:1", "pr 1")]
 
 
@@ -120,3 +120,20 @@ async def test_another_row_under_the_cursor_is_announced() -> None:
         await pilot.pause()
         assert table.cursor_row == 0
         assert app.highlighted[-1] == "pr:1"
+
+
+async def test_an_updated_cell_is_not_undone_by_the_next_replace() -> None:
+    app = TableApp()
+    async with app.run_test(size=(40, 12)) as pilot:
+        table = app.query_one(FastRowsTable)
+        given = rows(1, 2)
+        table.replace_rows(given)
+        table.update_cell("pr:2", "title", Text("renamed"))
+        changed = ("pr:2", [given[1][1][0], Text("renamed")])
+        table.replace_rows([changed, given[0]])  # the row's new cells, the other row as it was
+        await pilot.pause()
+        assert shown(table) == [("pr:2", "renamed"), ("pr:1", "pr 1")]
+        table.clear(columns=False)
+        table.replace_rows(given)  # after a clear every row is new again
+        await pilot.pause()
+        assert shown(table) == [("pr:1", "pr 1"), ("pr:2", "pr 2")]

@@ -17,9 +17,9 @@ console's tests exercise both.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Iterable, Sequence
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, Self, TypeVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -35,48 +35,57 @@ CELL_CACHE_SIZE = 20_000
 _Lines = list[list[Segment]]
 
 
+@dataclass(slots=True)
+class _Record(Generic[CellT]):
+    """One row as `replace_rows` keeps it: its key, the cells it was given, DataTable's records of it."""
+
+    key: RowKey
+    cells: Sequence[CellT]
+    data: dict[ColumnKey, CellT]
+    row: Row
+
+
 class FastRowsTable(DataTable[CellT]):
     """DataTable with rendered cells kept per cell object, and rows appended in bulk."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._rendered: dict[tuple[Any, ...], tuple[object, _Lines, int]] = {}
-        self._row_keys: dict[str, RowKey] = {}
-        """One `RowKey` per row id, reused from one `replace_rows` to the next."""
+        self._records: dict[str, _Record[CellT]] = {}
+        """What `replace_rows` was given for each row shown, by row id."""
 
     def replace_rows(self, rows: Iterable[tuple[str, Sequence[CellT]]]) -> None:
         """Show exactly `rows` (key, one-line cells in column order), in this order, in one pass.
 
-        A row already shown with the same cell objects keeps its record; the
-        row map is built once (as `DataTable.sort` does), never row by row, and
-        the cursor stays where it is (a Row/CellHighlighted when another row is
-        under it now) and the scroll position is left for the caller to set.
+        A row given the same cells object as last time keeps its record (pass
+        a new sequence when a row's cells change); the row map is built once
+        (as `DataTable.sort` does), never row by row. The cursor stays where it
+        is (a Row/CellHighlighted when another row is under it now) and the
+        scroll position is left for the caller to set.
         """
         columns = [column.key for column in self.ordered_columns]
-        keys, data, meta = self._row_keys, self._data, self.rows
-        new_data: dict[RowKey, dict[ColumnKey, CellT]] = {}
-        new_meta: dict[RowKey, Row] = {}
-        all_kept = True
+        records = self._records
+        new_records: dict[str, _Record[CellT]] = {}
+        order: list[RowKey] = []
+        reused = True
         for row_id, cells in rows:
-            key = keys.get(row_id)
-            if key is None:
-                key = keys[row_id] = RowKey(row_id)
-            if key in new_data:
+            record = records.get(row_id)
+            if record is None or record.cells is not cells:
+                key = record.key if record is not None else RowKey(row_id)
+                data = dict(zip(columns, cells, strict=True))
+                record = _Record(key, cells, data, record.row if record is not None else Row(key, 1))
+                reused = False
+            if row_id in new_records:
                 raise ValueError(f"the row key {row_id!r} is given twice")
-            kept = data.get(key)
-            if kept is None or len(kept) != len(cells) or not all(map(operator.is_, kept.values(), cells)):
-                kept = dict(zip(columns, cells, strict=True))
-                all_kept = False
-            new_data[key] = kept
-        had_rows = bool(data)
+            new_records[row_id] = record
+            order.append(record.key)
         under_cursor = self._row_locations.get_key(self.cursor_row)
-        if not (all_kept and len(new_data) == len(data)):  # else the same rows in another order (a sort)
-            for key in new_data:
-                new_meta[key] = meta.get(key) or Row(key, 1)
-            self._data, self.rows = new_data, new_meta
-        self._row_locations = TwoWayDict({key: index for index, key in enumerate(new_data)})
-        if len(keys) > 2 * len(new_data) + 1000:  # forget the keys of rows long gone
-            self._row_keys = {key.value: key for key in new_data if key.value is not None}
+        had_rows = bool(self._data)
+        if not (reused and len(new_records) == len(records)):  # else the same rows in another order (a sort)
+            self._data = {record.key: record.data for record in new_records.values()}
+            self.rows = {record.key: record.row for record in new_records.values()}
+        self._records = new_records
+        self._row_locations = TwoWayDict(dict(zip(order, range(len(order)), strict=True)))
         self._updated_cells.clear()
         self._update_count += 1
         # The scrollable size now, not at the next idle: a scroll position set next is kept
@@ -86,10 +95,22 @@ class FastRowsTable(DataTable[CellT]):
         self.cursor_coordinate = self.cursor_coordinate  # clamp it, as add_row does
         visible_cursor = bool(self.columns) and self.show_cursor and self.cursor_type != "none"
         moved_under = not had_rows or self._row_locations.get_key(self.cursor_row) != under_cursor
-        if new_data and visible_cursor and moved_under:
+        if order and visible_cursor and moved_under:
             self._highlight_cursor()  # another row is under the cursor now: say so, as a cursor move would
         self.refresh()
         self.check_idle()
+
+    def clear(self, columns: bool = False) -> Self:
+        self._records = {}
+        return super().clear(columns)
+
+    def update_cell(
+        self, row_key: RowKey | str, column_key: ColumnKey | str, value: CellT, *, update_width: bool = False
+    ) -> None:
+        super().update_cell(row_key, column_key, value, update_width=update_width)
+        row_id = row_key.value if isinstance(row_key, RowKey) else row_key
+        if row_id is not None:
+            self._records.pop(row_id, None)  # its cells are not what `replace_rows` was given any more
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

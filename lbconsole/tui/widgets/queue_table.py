@@ -50,6 +50,8 @@ class QueueTable(FastRowsTable[Text], ListTable[Text]):
         """What each row shows (every column, folded or not), by row key."""
         self._texts: dict[str, list[Text]] = {}
         """The styled texts of `_cells` (every column), reused by rebuilds."""
+        self._shown_texts: dict[str, list[Text]] = {}
+        """The texts of the columns shown, one list per row kept while it is unchanged (`replace_rows`)."""
         self._order: list[str] = []
         self._styles: dict[str, Style] = {}
         self._shown: list[int] = []
@@ -88,6 +90,7 @@ class QueueTable(FastRowsTable[Text], ListTable[Text]):
                     self.refresh()
             return
         self._shown = shown
+        self._shown_texts = {}
         self.clear(columns=True)
         for key, label, column_width in fitted:
             self.add_column(label, key=key, width=column_width)
@@ -96,6 +99,7 @@ class QueueTable(FastRowsTable[Text], ListTable[Text]):
     def _restyle(self) -> None:
         self._styles = tone_styles(self.app)
         self._texts = {row_id: self._styled(row) for row_id, row in self._cells.items()}
+        self._shown_texts = {}
         self._rebuild(list(self._order), self.selected_row_id, self.scroll_y)
 
     def _styled(self, row: Row) -> list[Text]:
@@ -163,10 +167,12 @@ class QueueTable(FastRowsTable[Text], ListTable[Text]):
                 changed.append((row_id, row, previous))
                 self._cells[row_id] = row
                 self._texts[row_id] = self._styled(row)
+                self._shown_texts.pop(row_id, None)
         if len(self._cells) > 2 * len(order) + 64:  # forget rows long gone (bounded memory)
             keep = set(order)
             self._cells = {k: v for k, v in self._cells.items() if k in keep}
             self._texts = {k: v for k, v in self._texts.items() if k in keep}
+            self._shown_texts = {k: v for k, v in self._shown_texts.items() if k in keep}
         if order != self._order:
             self._rebuild(order, order[1] if first and len(order) > 1 else selected, 0 if first else scroll_y)
             return
@@ -180,10 +186,16 @@ class QueueTable(FastRowsTable[Text], ListTable[Text]):
         """Clear the rows and add `order`'s in one pass; put the cursor back on `selected`."""
         self.rebuilds += 1
         self._order = order
-        shown = self._shown
-        texts = self._texts
+        shown, texts, shown_texts = self._shown, self._texts, self._shown_texts
+
+        def cells(row_id: str) -> list[Text]:
+            found = shown_texts.get(row_id)
+            if found is None:
+                found = shown_texts[row_id] = [texts[row_id][index] for index in shown]
+            return found
+
         # Every column has a fixed width and every row one line: no new row needs measuring.
-        self.replace_rows((row_id, [texts[row_id][index] for index in shown]) for row_id in order)
+        self.replace_rows((row_id, cells(row_id)) for row_id in order)
         if selected is not None and selected in self._row_locations:
             self.move_cursor(row=self.get_row_index(selected), scroll=False)
             self.scroll_to(y=scroll_y, animate=False, immediate=True)
