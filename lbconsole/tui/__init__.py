@@ -55,6 +55,7 @@ def run_console(
         The exit code: 0 after a clean quit.
     """
     from lbconsole.tui.app import LbConsoleApp
+    from lbconsole.tui.heap import HeapKeeper
 
     app = LbConsoleApp(
         settings=settings,
@@ -69,6 +70,7 @@ def run_console(
         clock=clock,
         cost_source=cost_source,
         log_dir=log_dir,
+        heap=HeapKeeper(),
     )
     result = app.run()
     return result if isinstance(result, int) else (app.return_code or 0)

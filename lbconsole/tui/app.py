@@ -16,7 +16,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -34,6 +34,7 @@ from lbconsole.errors import GatewayError, LbError
 from lbconsole.tui import palette, themes
 from lbconsole.tui.controller import RunController
 from lbconsole.tui.feed import QueueFeed
+from lbconsole.tui.heap import TICK_S, HeapKeeper
 from lbconsole.tui.queue_view import legend_rows
 from lbconsole.tui.remote import ActionsFactory, Remote, Sleep
 from lbconsole.tui.screens.help import HelpScreen
@@ -120,8 +121,11 @@ class LbConsoleApp(App[int]):
         follow_sleep: Sleep | None = None,
         cost_source: CostSource | None = None,
         log_dir: Path | None = None,
+        heap: HeapKeeper | None = None,
     ) -> None:
         super().__init__()
+        self.heap = heap
+        """Takes the garbage collector's full passes to quiet moments (`tui.heap`); None: CPython's own."""
         self.settings = settings
         self.gateway_factory = gateway_factory
         self.read_only = read_only
@@ -219,6 +223,13 @@ class LbConsoleApp(App[int]):
         interval = self.settings.refresh.interval_s
         if self.live_refresh and interval > 0:
             self.set_interval(max(5, interval), self.feed.tick)
+        if self.heap is not None:
+            self.set_interval(TICK_S, self.heap.tick)
+
+    async def on_event(self, event: events.Event) -> None:
+        if self.heap is not None and isinstance(event, events.InputEvent):
+            self.heap.noted_input()  # a full collection waits until the operator is quiet
+        await super().on_event(event)
 
     def on_unmount(self) -> None:
         self._quitting.set()

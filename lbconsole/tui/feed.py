@@ -20,7 +20,7 @@ from textual.worker import Worker, get_current_worker
 from lbconsole.core.models import Queue
 from lbconsole.core.ports import Gateway, RateLimit
 from lbconsole.errors import LbError
-from lbconsole.tui import heap, refresh
+from lbconsole.tui import refresh
 from lbconsole.tui.refresh import QueueState, Verdict
 from lbconsole.tui.widgets.plan_pane import PlanPane
 from lbconsole.tui.widgets.queue_pane import QueuePane
@@ -162,7 +162,8 @@ class QueueFeed:
         app.query_one(QueuePane).show(result.analyses, result.plan, result.now, result.rows)
         app.query_one(PlanPane).show(result.plan, app.settings, result.analyses, result.now)
         self.applied_ms.append((time.perf_counter() - started) * 1000)
-        heap.settle()  # after the first queue: the collector's full passes skip what the console has built
+        if app.heap is not None:
+            app.heap.settle()  # after the first queue: full collections skip it, and wait for quiet moments
 
     def went_offline(self, message: QueueFeed.Offline) -> None:
         """Show the rate limit, and the offline banner while GitHub does not answer."""

@@ -27,7 +27,7 @@ from textual.widgets import Input
 
 from lbconsole.core.analysis import Analysis, analyze
 from lbconsole.core.models import ChecksState, Mergeable, MergeState, PullRequest, ReviewDecision
-from lbconsole.tui import heap
+from lbconsole.tui.heap import HeapKeeper
 from lbconsole.tui.queue_view import COLUMN_KEYS
 from lbconsole.tui.render import Cell, queue_row
 from lbconsole.tui.widgets.detail import DetailPane
@@ -206,8 +206,10 @@ async def shapes(
 ) -> dict[str, tuple[float, float]]:
     """Each shape's (median ms, longest stall ms) for `prs` PRs on `table_class`.
 
-    `settle`: freeze the heap after the first show, as the console's feed does
-    (`tui.heap`); the baseline ran without it.
+    `settle`: freeze the heap after the first show and leave full collections
+    to quiet moments, as the console does (`tui.heap`; the steps here are the
+    operator's input, during which the console runs none); the baseline ran
+    without it.
     """
     base = synthetic_pulls(prs)
     first = analysed(base)
@@ -229,7 +231,7 @@ async def shapes(
         table = pane.table
         results["first show"] = await timed(pilot, [lambda: pane.show(first[0], None, NOW, first[1])])
         if settle:
-            heap.settle()  # as the console's feed does once the first queue is shown
+            HeapKeeper().settle()  # as the console's feed does once the first queue is shown
         table.move_cursor(row=prs // 2)
         await pilot.pause()  # the scroll to the middle is painted before the first timed step
         steps = [lambda a=a, r=r: pane.show(a, None, NOW, r) for a, r in flips * REPEATS]

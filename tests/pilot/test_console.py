@@ -635,3 +635,24 @@ async def test_the_plan_tab_detail_pane_explains_the_highlighted_action_or_skipp
         detail = str(app.query_one("#plan-detail").render())
         assert f"#{first.pr} " in detail
         assert f"· {first.reasons[0]}" in detail
+
+
+async def test_the_heap_is_settled_after_the_first_queue_and_keys_put_full_collections_off(make_app) -> None:
+    import gc
+
+    from lbconsole.tui.heap import HeapKeeper
+
+    now = [0.0]
+    keeper = HeapKeeper(clock=lambda: now[0])
+    thresholds = gc.get_threshold()
+    app = make_app(heap=keeper)
+    try:
+        async with app.run_test() as pilot:
+            await settle(app, pilot)
+            assert keeper.settled  # the first queue was shown
+            now[0] = 42.0
+            await pilot.press("j")
+            assert keeper.last_input == 42.0  # a key puts the next full collection off
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
