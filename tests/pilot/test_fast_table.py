@@ -137,3 +137,21 @@ async def test_an_updated_cell_is_not_undone_by_the_next_replace() -> None:
         table.replace_rows(given)  # after a clear every row is new again
         await pilot.pause()
         assert shown(table) == [("pr:1", "pr 1"), ("pr:2", "pr 2")]
+
+
+async def test_rows_a_filter_hid_keep_their_records_and_another_set_of_the_same_size_is_shown() -> None:
+    app = TableApp()
+    async with app.run_test(size=(40, 12)) as pilot:
+        table = app.query_one(FastRowsTable)
+        given = rows(1, 2, 3, 4)
+        table.replace_rows(given)
+        hidden = table._data[table._records["pr:4"].key]
+        table.replace_rows(given[:2])  # narrowed
+        table.replace_rows(given[2:])  # as many rows, other ones: not taken for a reorder
+        await pilot.pause()
+        assert shown(table) == [("pr:3", "pr 3"), ("pr:4", "pr 4")]
+        assert table._data[table._records["pr:4"].key] is hidden  # its record came back
+        table.replace_rows(given)  # broadened again
+        await pilot.pause()
+        assert [row_id for row_id, _ in shown(table)] == ["pr:1", "pr:2", "pr:3", "pr:4"]
+        assert table.row_count == 4

@@ -43,6 +43,8 @@ class _Record(Generic[CellT]):
     cells: Sequence[CellT]
     data: dict[ColumnKey, CellT]
     row: Row
+    shown: int = 0
+    """The last `replace_rows` call that showed it."""
 
 
 class FastRowsTable(DataTable[CellT]):
@@ -52,39 +54,52 @@ class FastRowsTable(DataTable[CellT]):
         super().__init__(*args, **kwargs)
         self._rendered: dict[tuple[Any, ...], tuple[object, _Lines, int]] = {}
         self._records: dict[str, _Record[CellT]] = {}
-        """What `replace_rows` was given for each row shown, by row id."""
+        """What `replace_rows` was given for each row, by row id: shown now, or lately (a filter narrowed)."""
+        self._generation = 0
+        self._shown_generation = 0
+        """The `replace_rows` call whose rows are shown."""
+        self._most_shown = 0
+        """The most rows shown at once lately: records are kept for about twice as many."""
 
     def replace_rows(self, rows: Iterable[tuple[str, Sequence[CellT]]]) -> None:
         """Show exactly `rows` (key, one-line cells in column order), in this order, in one pass.
 
-        A row given the same cells object as last time keeps its record (pass
-        a new sequence when a row's cells change); the row map is built once
+        A row given the same cells object as before keeps its record (pass a
+        new sequence when a row's cells change), also when a filter hid it in
+        between; the row map is built once
         (as `DataTable.sort` does), never row by row. The cursor stays where it
         is (a Row/CellHighlighted when another row is under it now) and the
         scroll position is left for the caller to set.
         """
         columns = [column.key for column in self.ordered_columns]
         records = self._records
-        new_records: dict[str, _Record[CellT]] = {}
-        order: list[RowKey] = []
-        reused = True
+        self._generation += 1
+        generation, previous = self._generation, self._shown_generation
+        shown: list[_Record[CellT]] = []
+        still_shown = 0  # rows of this call that the last one showed, with the same cells
         for row_id, cells in rows:
             record = records.get(row_id)
             if record is None or record.cells is not cells:
                 key = record.key if record is not None else RowKey(row_id)
                 data = dict(zip(columns, cells, strict=True))
-                record = _Record(key, cells, data, record.row if record is not None else Row(key, 1))
-                reused = False
-            if row_id in new_records:
+                record = records[row_id] = _Record(key, cells, data, record.row if record else Row(key, 1))
+            elif record.shown == previous:
+                still_shown += 1
+            if record.shown == generation:
                 raise ValueError(f"the row key {row_id!r} is given twice")
-            new_records[row_id] = record
-            order.append(record.key)
+            record.shown = generation
+            shown.append(record)
         under_cursor = self._row_locations.get_key(self.cursor_row)
         had_rows = bool(self._data)
-        if not (reused and len(new_records) == len(records)):  # else the same rows in another order (a sort)
-            self._data = {record.key: record.data for record in new_records.values()}
-            self.rows = {record.key: record.row for record in new_records.values()}
-        self._records = new_records
+        if not (still_shown == len(shown) == len(self._data)):  # else the same rows in another order (a sort)
+            self._data = {record.key: record.data for record in shown}
+            self.rows = {record.key: record.row for record in shown}
+        self._shown_generation = generation
+        self._most_shown = max(self._most_shown, len(shown))
+        if len(records) > 2 * self._most_shown + 1000:  # forget rows long gone (bounded memory)
+            self._records = {record.key.value or "": record for record in shown}
+            self._most_shown = len(shown)
+        order = [record.key for record in shown]
         self._row_locations = TwoWayDict(dict(zip(order, range(len(order)), strict=True)))
         self._updated_cells.clear()
         self._update_count += 1

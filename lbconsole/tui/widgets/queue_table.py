@@ -168,8 +168,8 @@ class QueueTable(FastRowsTable[Text], ListTable[Text]):
                 self._cells[row_id] = row
                 self._texts[row_id] = self._styled(row)
                 self._shown_texts.pop(row_id, None)
-        if len(self._cells) > 2 * len(order) + 64:  # forget rows long gone (bounded memory)
-            keep = set(order)
+        if len(self._cells) > 2 * (len(self.analyses) + len(self.category_order)) + 64:  # forget PRs long gone
+            keep = set(order) | {f"pr:{number}" for number in self.analyses}  # a filter only hides rows
             self._cells = {k: v for k, v in self._cells.items() if k in keep}
             self._texts = {k: v for k, v in self._texts.items() if k in keep}
             self._shown_texts = {k: v for k, v in self._shown_texts.items() if k in keep}
