@@ -89,3 +89,20 @@ def test_the_in_process_runner_and_the_history_have_the_workflows_steps() -> Non
     assert [name for name, _ in runner.orchestrator_steps(ctx)] == expected
     assert list(ORCHESTRATOR_STEPS) == expected
     assert ctx.job.labels == ("ubuntu-slim",)  # the generated workflow's `runs-on`
+
+
+def test_the_job_token_is_revoked_when_act_ends_whichever_step_failed() -> None:
+    import json
+
+    from lbconsole.sim import permissions as job_tokens
+    from lbconsole.workflow.permissions import job_permissions
+
+    job = _job()
+    job.token = token = job_tokens.issue(job.ctx.sim, job_permissions())
+    failed = {"step": "Install lbconsole", "stage": "Main", "stepID": ["3"], "stepResult": "failure"}
+    proc: Any = SimpleNamespace(stdout=[json.dumps(failed) + "\n", "not json\n"], wait=lambda: 1)
+    job._read(proc)  # act's output ends: the later steps never run their work
+    assert job_tokens.granted(job.ctx.sim, token) is None
+    assert job.progress.results["Install lbconsole"] == "failure"
+    assert job.progress.ended
+    assert job.ctx.job.log[-1].endswith(" not json")  # a line that is not act's JSON reaches the log as it is

@@ -270,13 +270,7 @@ class ActJob:
         return self._wait(SET_UP)
 
     def _waiter(self, name: str) -> Work:
-        def work(_log: JobLog) -> str:
-            result = self._wait(name)
-            if name == COMPLETE:
-                self._finish()
-            return result
-
-        return work
+        return lambda _log: self._wait(name)
 
     def _wait(self, name: str) -> str:
         """The step's result once act reports it; `skipped` when act ended without running it."""
@@ -302,6 +296,7 @@ class ActJob:
             if isinstance(event, dict):
                 self._event(event)
         returncode = proc.wait()
+        self._finish()  # the job token ends with act, whichever step it ended at
         with self.progress.cond:
             self.progress.ended, self.progress.returncode = True, returncode
             self.progress.cond.notify_all()
@@ -311,8 +306,7 @@ class ActJob:
         step = event.get("step")
         text = event.get("msg", "")
         if event.get("raw_output"):
-            for line in str(text).rstrip("\n").splitlines() or [""]:
-                self.log.line(line)
+            self.log.line(str(text).rstrip("\n"))  # one log line per line of it
         elif event.get("command") in ("warning", "error", "notice"):
             self.log.line(f"##[{event['command']}]{event.get('arg', '')}")
         elif event.get("level") == "error" and text:
