@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
+from fnmatch import translate
 from functools import lru_cache
 
 from lbconsole.core.models import PullRequest
@@ -46,11 +46,20 @@ def _prefix_matches(title_key: str, prefix_key: str) -> bool:
     return title_key[len(prefix_key) : len(prefix_key) + 1] in (":", "(", "!")
 
 
+@lru_cache(maxsize=256)
+def _globs(globs: tuple[str, ...]) -> re.Pattern[str]:
+    """One expression for a set of path globs (fnmatch's, case-sensitive; `dir/*` takes every depth).
+
+    A path is then tested with one regex match instead of one `fnmatchcase` call per glob
+    (the docs rule has nine globs): a sixth of the cost of a PR's files.
+    """
+    parts = [translate(glob) for glob in globs]
+    parts += [re.escape(glob[:-1]) for glob in globs if glob.endswith("/*")]
+    return re.compile("|".join(f"(?:{part})" for part in parts) or r"(?!)")
+
+
 def _path_matches(path: str, globs: Iterable[str]) -> bool:
-    for glob in globs:
-        if fnmatchcase(path, glob) or (glob.endswith("/*") and path.startswith(glob[:-1])):
-            return True
-    return False
+    return _globs(tuple(globs)).match(path) is not None
 
 
 def rule_reasons(pr: PullRequest, rule: CategoryRule) -> list[str]:
@@ -121,7 +130,10 @@ class _Matcher:
         for pattern in self.text:
             if pattern.search(pr.title) or pattern.search(pr.body):
                 return True
-        return bool(self.paths and pr.changed_files and all(_path_matches(f, self.paths) for f in pr.changed_files))
+        if not (self.paths and pr.changed_files):
+            return False
+        match = _globs(self.paths).match
+        return all(match(f) is not None for f in pr.changed_files)
 
 
 def _union(patterns: list[str]) -> tuple[re.Pattern[str], ...]:

@@ -1,8 +1,11 @@
 from dataclasses import replace
+from fnmatch import fnmatchcase
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from lbconsole.core.classify import classify
+from lbconsole.core.classify import _path_matches, classify
 from lbconsole.core.settings import DEFAULT_CATEGORIES, CategoryRule
 from tests.factories import ready_pr
 
@@ -78,3 +81,16 @@ def test_rules_are_data():
     rules = (CategoryRule(name="infra", labels=("terraform",), weight=5), *DEFAULT_CATEGORIES)
     pr = replace(ready_pr(1, head_ref="x", title="Move buckets"), labels=("Terraform",))
     assert classify(pr, rules).category == "infra"
+
+
+GLOBS = ("*.md", "docs/*", "src/[ab]?.py", "*.{x}", "build/**", "[!t]*.rst", "a+b(c)/*", "")
+PATH_PARTS = st.sampled_from(
+    ["docs", "src", "a+b(c)", "build", "README", "a1", "b", "t", ".md", ".rst", ".py", "/", "{x}"]
+)
+
+
+@given(st.lists(PATH_PARTS, min_size=0, max_size=6).map("".join), st.sets(st.sampled_from(GLOBS), max_size=4))
+def test_compiled_globs_match_as_fnmatch_does_glob_by_glob(path, globs):
+    globs = tuple(sorted(globs))
+    expected = any(fnmatchcase(path, g) or (g.endswith("/*") and path.startswith(g[:-1])) for g in globs)
+    assert _path_matches(path, globs) is expected
