@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from lbconsole.core.cron import cron_problem
 from lbconsole.core.settings import MAX_TRAIN_BUDGET_S, MERGE_METHODS, MERGE_STRATEGIES, OTHER, REPO_PATTERN
 from lbconsole.redact import redact
 
@@ -204,6 +205,13 @@ def _command_problem(text: str) -> str | None:
     return None if words else "is an empty command"
 
 
+def _schedule(value: Any) -> tuple[Any, str | None]:
+    lines, problem = string_list(cron_problem, what="cron lines")(value)
+    if problem is None and not lines:
+        return None, "must list at least one cron line: the batch is what merges PRs between events"
+    return lines, problem
+
+
 def _keymap(value: Any) -> tuple[Any, str | None]:
     expect = 'must be a table of binding id = "keys" (e.g. "plan.run" = "R")'
     if not isinstance(value, Mapping):
@@ -320,6 +328,7 @@ SECTIONS: dict[str, dict[str, Field]] = {
                 max_len=100,
             ),
         ),
+        "schedule": Field("list", _schedule),
     },
     "cost": {
         "rates": Field("table", _rates),

@@ -208,6 +208,9 @@ class WorkflowSettings:
 
     runs_on: str = "ubuntu-slim"
     """The runner label of its job (ubuntu-slim: 1 vCPU, a third of ubuntu-latest's price, 15-minute limit)."""
+    schedule: tuple[str, ...] = ("17 * * * *",)
+    """The batch's cron lines (UTC, mode auto). Each scheduled run starts a runner and bills at least a
+    minute, empty plan or not; a longer interval costs less and lets a ready PR wait longer."""
 
 
 DEFAULT_RATES: tuple[tuple[str, float], ...] = (

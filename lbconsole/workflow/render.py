@@ -92,6 +92,7 @@ def render_workflow(version: str, settings: Settings | None = None) -> str:
         "APP_TOKEN": APP_TOKEN_ACTION,
         "APP_TOKEN_PERMISSIONS": _app_token_permissions(),
         "RUNS_ON": settings.workflow.runs_on,
+        "SCHEDULE": "\n".join(f'    - cron: "{cron}"' for cron in settings.workflow.schedule),
         "TIMEOUT": str(job_timeout_minutes(settings)),
         "IF": "\n".join(f"      {line}" for line in job_condition(settings)),
         "PERMISSIONS": _permissions_block(),

@@ -21,9 +21,9 @@ line fires. Pure: no clock, no I/O.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from lbconsole.workflow.expressions import condition
@@ -169,54 +169,6 @@ def runs_on(workflow: Mapping[str, Any], job: str) -> tuple[str, ...]:
     """A job's runner labels."""
     value = ((workflow.get("jobs") or {}).get(job) or {}).get("runs-on", "ubuntu-latest")
     return tuple(_list(value))
-
-
-def _cron_field(text: str, low: int, high: int) -> set[int]:
-    values: set[int] = set()
-    for part in text.split(","):
-        step = 1
-        if "/" in part:
-            part, step_text = part.split("/", 1)
-            step = int(step_text)
-        if part == "*":
-            first, last = low, high
-        elif "-" in part:
-            a, b = part.split("-", 1)
-            first, last = int(a), int(b)
-        else:
-            first = int(part)
-            last = high if step > 1 else first
-        values.update(range(first, last + 1, step))
-    return values
-
-
-def cron_times(cron: str, start: datetime, end: datetime) -> Iterator[datetime]:
-    """When a five-field cron line (UTC) fires in ``[start, end)``.
-
-    Raises:
-        ValueError: not a five-field cron line.
-    """
-    fields = cron.split()
-    if len(fields) != 5:
-        raise ValueError(f"not a cron line: {cron!r}")
-    minutes = _cron_field(fields[0], 0, 59)
-    hours = _cron_field(fields[1], 0, 23)
-    days = _cron_field(fields[2], 1, 31)
-    months = _cron_field(fields[3], 1, 12)
-    weekdays = {d % 7 for d in _cron_field(fields[4], 0, 7)}
-    any_day, any_weekday = fields[2] == "*", fields[4] == "*"
-    day = start.replace(hour=0, minute=0, second=0, microsecond=0)
-    while day < end:
-        day_ok = day.day in days
-        weekday_ok = (day.isoweekday() % 7) in weekdays
-        on_day = day_ok and weekday_ok if any_day or any_weekday else day_ok or weekday_ok
-        if on_day and day.month in months:
-            for hour in sorted(hours):
-                for minute in sorted(minutes):
-                    moment = day.replace(hour=hour, minute=minute)
-                    if start <= moment < end:
-                        yield moment
-        day += timedelta(days=1)
 
 
 def schedules(workflow: Mapping[str, Any]) -> list[str]:

@@ -11,7 +11,7 @@ orchestrator does now:
 - a label that matters was added or removed (a blocking label, a security label);
 - the PR became ready for review.
 
-Everything else (an ordinary PR opened or pushed to) waits for the hourly
+Everything else (an ordinary PR opened or pushed to) waits for the scheduled
 batch. `workflow_dispatch` and `schedule` always run. A fork's PR never runs:
 its token is read-only, so the job could not act.
 

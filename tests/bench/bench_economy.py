@@ -14,7 +14,12 @@ A script, not a test:  python tests/bench/bench_economy.py [--seed N] [--sample 
    rounded up to the minute, ubuntu-latest $0.006, ubuntu-slim $0.002).
 4. Outcomes: every ready PR merged, every security PR scanned, every conflict
    notified, with the latency of each on both sides (p50, p95).
-5. A sample of events is given to act (`act -n`, a dry run on the host), and
+5. The same week with other batch intervals (`[workflow] schedule`), side
+   by side: what each trades in cost against how late outcomes land.
+6. Lower bounds from the event stream alone (`economy_bounds.py`): the fewest
+   runs any schedule needs to meet the latency goal, and to merge the week's
+   PRs at the merge limit.
+7. A sample of events is given to act (`act -n`, a dry run on the host), and
    its decisions on which jobs run are compared with the replay's.
 
 Goals: the orchestrator starts at most 8 runner jobs a day, bills at most 1%
@@ -25,7 +30,6 @@ more than 60 minutes at p95. The figures are printed whatever they are.
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import random
 import subprocess
@@ -33,6 +37,7 @@ import sys
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -42,7 +47,7 @@ import yaml
 from lbconsole import __version__
 from lbconsole.core.cost import RunRecord, build_report
 from lbconsole.core.ports import JobInfo, RunInfo, StepInfo
-from lbconsole.core.settings import CostSettings, Settings
+from lbconsole.core.settings import CostSettings, Settings, WorkflowSettings
 from lbconsole.sim.actions.bots import BOTS
 from lbconsole.sim.actions.events import Activity, Profile, generate
 from lbconsole.sim.actions.history import ORCHESTRATOR_STEPS
@@ -50,24 +55,43 @@ from lbconsole.sim.actions.replayed import PlayedRun, bot_runs, orchestrate, rep
 from lbconsole.workflow.render import render_workflow
 from lbconsole.workflow.replay import PR_EVENTS, Event, _triggers, jobs_for, triggered
 
+sys.path.insert(0, str(Path(__file__).parent))
+from economy_bounds import allowed_late, capacity_bound, latency_bound  # beside this script
+
 REPO = "acme/rocket"
 START = datetime(2026, 11, 2, tzinfo=UTC)  # a Monday
 DAYS = 7
 BUSY = Profile(prs_per_day=46.0, dependabot_burst=15, pushes_per_pr=3.0, comments_per_pr=2.0)
 SEED_BEFORE, SEED_AFTER = 1680, 8
+GOAL_JOBS, GOAL_SHARE, GOAL_LATER = 8.0, 1.0, 60.0
+SCHEDULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("hourly (the default)", ("17 * * * *",)),
+    ("every 2 hours", ("17 */2 * * *",)),
+    ("every 3 hours", ("17 */3 * * *",)),
+    ("every 4 hours", ("17 */4 * * *",)),
+    ("hourly 07-19 weekdays, else every 4 h", ("17 7-19 * * 1-5", "17 */4 * * *")),
+)
+"""The batch intervals replayed: `[workflow] schedule` values, the first as `workflow init` writes it by default."""
 ORCHESTRATOR = "lambda-bot.yml"
 ACT = Path(sys.executable).parent / "act"
 
 
-def load_workflows(directory: Path) -> dict[str, dict[str, Any]]:
-    """Write the 14 bots and the orchestrator (as `workflow init` renders it) as files, and parse them back."""
+def load_workflows(directory: Path, settings: Settings | None = None) -> dict[str, dict[str, Any]]:
+    """Write the 14 bots and the orchestrator (as `workflow init` renders it for `settings`) as files, and parse them back."""
     directory.mkdir(parents=True, exist_ok=True)
     for bot in BOTS:
         (directory / bot.file).write_text(
             yaml.safe_dump(bot.workflow, sort_keys=False, allow_unicode=True), encoding="utf-8"
         )
-    (directory / ORCHESTRATOR).write_text(render_workflow(__version__, Settings()), encoding="utf-8")
+    (directory / ORCHESTRATOR).write_text(render_workflow(__version__, settings or Settings()), encoding="utf-8")
     return {path.name: yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(directory.glob("*.yml"))}
+
+
+def rendered_orchestrator(schedule: tuple[str, ...]) -> dict[str, Any]:
+    """The orchestrator exactly as `workflow init` writes it with `[workflow] schedule` set, parsed back."""
+    settings = replace(Settings(), workflow=WorkflowSettings(schedule=schedule))
+    data: dict[str, Any] = yaml.safe_load(render_workflow(__version__, settings))
+    return data
 
 
 def records(played: Iterable[PlayedRun], names: Mapping[str, str]) -> list[RunRecord]:
@@ -275,6 +299,128 @@ def table(rows: list[tuple[str, float, float, int | None, int | None]]) -> None:
         print(f"  {label:<26}{before:>13,.1f}{after:>14,.1f}{ratio:>9}{seeds}")
 
 
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One schedule's replayed figures against the baseline."""
+
+    label: str
+    runs: float
+    jobs: float
+    minutes: float
+    share: float
+    money: float
+    later: dict[str, float]
+    """Outcome -> how much later its p95 is than the baseline's, in minutes."""
+
+
+def replay_schedule(
+    label: str,
+    schedule: tuple[str, ...],
+    activity: Activity,
+    base: Any,
+    old: Mapping[str, list[float]],
+    seed: int,
+    names: Mapping[str, str],
+    *,
+    detail: bool,
+) -> Outcome:
+    """Replay the orchestrator with one batch schedule; print its full table when `detail`."""
+    end = START + timedelta(days=DAYS)
+    played = orchestrate(
+        replay(activity, {ORCHESTRATOR: rendered_orchestrator(schedule)}, REPO), activity, random.Random(seed + 2)
+    )
+    orch = build_report(REPO, records(played, names), CostSettings(), start=START, end=end)
+    new = orchestrator_latencies(played, activity)
+    later = {k: percentile(new[k], 0.95) - percentile(old[k], 0.95) for k in old}
+    result = Outcome(
+        label,
+        orch.total.runs / DAYS,
+        orch.total.runner_jobs / DAYS,
+        orch.total.minutes / DAYS,
+        orch.total.minutes / base.total.minutes * 100,
+        orch.total.money / DAYS * 30,
+        later,
+    )
+    if not detail:
+        return result
+    meaningful = sum(1 for r in played if any(ok for _, ok, _, _ in r.jobs) and not r.empty)
+    print(f"\nReplay, orchestrator schedule {label} ({', '.join(schedule)}):")
+    table(
+        [
+            ("runs/day", base.total.runs / DAYS, result.runs, SEED_BEFORE, SEED_AFTER),
+            ("runner-starting jobs/day", base.total.runner_jobs / DAYS, result.jobs, None, SEED_AFTER),
+            ("billed minutes/day", base.total.minutes / DAYS, result.minutes, None, None),
+            ("$/month (30 days)", base.total.money / DAYS * 30, result.money, None, None),
+        ]
+    )
+    print(
+        f"  orchestrator runs with a non-empty plan: {meaningful / DAYS:.1f}/day; empty: "
+        f"{orch.waste.empty_runs.runs / DAYS:.1f}/day; jobs skipped by `if:` (billed 0): "
+        f"{(orch.total.jobs - orch.total.runner_jobs) / DAYS:.1f}/day"
+    )
+    print(
+        f"\n  {'outcome':<20}{'n (base/orch)':>15}{'base p50':>10}{'base p95':>10}{'orch p50':>10}{'orch p95':>10}{'p95 later by':>14}"
+    )
+    for outcome in old:
+        a, b = old[outcome], new[outcome]
+        print(
+            f"  {outcome:<20}{f'{len(a)}/{len(b)}':>15}{percentile(a, 0.5):>9.1f}m{percentile(a, 0.95):>9.1f}m"
+            f"{percentile(b, 0.5):>9.1f}m{percentile(b, 0.95):>9.1f}m{later[outcome]:>13.1f}m"
+        )
+    worst = max(later.values())
+    print("\n  goals:")
+    print(
+        f"    runner jobs/day <= 8:            {result.jobs:7.1f}  {'met' if result.jobs <= GOAL_JOBS else 'NOT met'}"
+    )
+    print(
+        f"    billed minutes <= 1% of baseline: {result.share:6.2f}%  {'met' if result.share <= GOAL_SHARE else 'NOT met'}"
+    )
+    print(f"    p95 later by <= 60 min:           {worst:6.1f}m  {'met' if worst <= GOAL_LATER else 'NOT met'}")
+    return result
+
+
+def sweep(results: Sequence[Outcome]) -> None:
+    """What the batch interval trades: cost against how late outcomes land."""
+    print("\nThe batch interval trades cost for latency (`[workflow] schedule`; p95 later than the baseline's):")
+    print(
+        f"  {'schedule':<40}{'runs/day':>9}{'jobs/day':>9}{'min/day':>9}{'% base':>8}{'$/month':>9}"
+        f"{'merged':>9}{'scanned':>9}{'conflict':>9}"
+    )
+    for r in results:
+        late = "".join(f"{r.later[k]:>8.0f}m" for k in ("merged", "scanned", "conflict notified"))
+        print(f"  {r.label:<40}{r.runs:>9.1f}{r.jobs:>9.1f}{r.minutes:>9.1f}{r.share:>7.2f}%{r.money:>9.2f}{late}")
+
+
+def bounds(activity: Activity, old: Mapping[str, list[float]]) -> None:
+    """The fewest runs any schedule needs for the latency goal and for the merges, from the events alone."""
+    causes = {
+        "merged": [p.ready_at for p in activity.pulls if p.ready_at],
+        "scanned": [p.opened_at for p in activity.pulls if p.security],
+        "conflict notified": [m for p in activity.pulls for m in p.conflicts],
+    }
+    windows = {k: timedelta(minutes=percentile(old[k], 0.95) + GOAL_LATER) for k in causes}
+    latency = latency_bound(causes, windows) / DAYS
+    merges = len(causes["merged"])
+    capacity = capacity_bound(merges, Settings().limits.merge) / DAYS
+    print("\nWhat any schedule needs (lower bounds from the event stream alone, generous: a run takes no time):")
+    print(
+        f"  latency: every outcome within the baseline's p95 + 60 min, the slowest "
+        f"{sum(allowed_late(len(v)) for v in causes.values())} allowed late: at least {latency:.1f} runs/day"
+    )
+    print(
+        f"  capacity: {merges} PRs became ready, at most {Settings().limits.merge} merges a run (limits.merge): "
+        f"at least {capacity:.1f} runs/day"
+    )
+    need = max(latency, capacity)
+    verdict = (
+        "so no batch schedule meets both the 8 jobs/day goal and the latency goal while the orchestrator's own"
+        " job makes every merge"
+        if need > GOAL_JOBS
+        else "so a schedule meeting both goals may exist"
+    )
+    print(f"  => at least {need:.1f} runner jobs/day against the goal's {GOAL_JOBS:.0f}: {verdict}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
@@ -298,59 +444,15 @@ def main() -> int:
         bots = {k: w for k, w in workflows.items() if k != ORCHESTRATOR}
         names = {k: str(w.get("name", k)) for k, w in workflows.items()}
         legacy = bot_runs(replay(activity, bots, REPO), {b.file: b.seconds for b in BOTS}, random.Random(args.seed + 1))
-        variants = {}
-        for label, cron in (("hourly (as written)", None), ("every 3 hours", "17 */3 * * *")):
-            wf = copy.deepcopy(workflows[ORCHESTRATOR])
-            if cron:
-                wf[True]["schedule"] = [{"cron": cron}]
-            hits = replay(activity, {ORCHESTRATOR: wf}, REPO)
-            variants[label] = orchestrate(hits, activity, random.Random(args.seed + 2))
         end = START + timedelta(days=DAYS)
-        settings = CostSettings()
-        base = build_report(REPO, records(legacy, names), settings, start=START, end=end)
-        for label, played in variants.items():
-            orch = build_report(REPO, records(played, names), settings, start=START, end=end)
-            meaningful = sum(1 for r in played if any(ok for _, ok, _, _ in r.jobs) and not r.empty)
-            print(f"\nReplay, orchestrator schedule {label}:")
-            table(
-                [
-                    ("runs/day", base.total.runs / DAYS, orch.total.runs / DAYS, SEED_BEFORE, SEED_AFTER),
-                    (
-                        "runner-starting jobs/day",
-                        base.total.runner_jobs / DAYS,
-                        orch.total.runner_jobs / DAYS,
-                        None,
-                        SEED_AFTER,
-                    ),
-                    ("billed minutes/day", base.total.minutes / DAYS, orch.total.minutes / DAYS, None, None),
-                    ("$/month (30 days)", base.total.money / DAYS * 30, orch.total.money / DAYS * 30, None, None),
-                ]
-            )
-            print(
-                f"  orchestrator runs with a non-empty plan: {meaningful / DAYS:.1f}/day; empty: "
-                f"{orch.waste.empty_runs.runs / DAYS:.1f}/day; jobs skipped by `if:` (billed 0): "
-                f"{(orch.total.jobs - orch.total.runner_jobs) / DAYS:.1f}/day"
-            )
-            old, new = baseline_latencies(legacy, activity), orchestrator_latencies(played, activity)
-            print(
-                f"\n  {'outcome':<20}{'n (base/orch)':>15}{'base p50':>10}{'base p95':>10}{'orch p50':>10}{'orch p95':>10}{'p95 later by':>14}"
-            )
-            worst = 0.0
-            for outcome in old:
-                a, b = old[outcome], new[outcome]
-                delta = percentile(b, 0.95) - percentile(a, 0.95)
-                worst = max(worst, delta)
-                print(
-                    f"  {outcome:<20}{f'{len(a)}/{len(b)}':>15}{percentile(a, 0.5):>9.1f}m{percentile(a, 0.95):>9.1f}m"
-                    f"{percentile(b, 0.5):>9.1f}m{percentile(b, 0.95):>9.1f}m{delta:>13.1f}m"
-                )
-            share = orch.total.minutes / base.total.minutes * 100
-            print("\n  goals:")
-            print(
-                f"    runner jobs/day <= 8:            {orch.total.runner_jobs / DAYS:7.1f}  {'met' if orch.total.runner_jobs / DAYS <= 8 else 'NOT met'}"
-            )
-            print(f"    billed minutes <= 1% of baseline: {share:6.2f}%  {'met' if share <= 1 else 'NOT met'}")
-            print(f"    p95 later by <= 60 min:           {worst:6.1f}m  {'met' if worst <= 60 else 'NOT met'}")
+        base = build_report(REPO, records(legacy, names), CostSettings(), start=START, end=end)
+        old = baseline_latencies(legacy, activity)
+        results = [
+            replay_schedule(label, schedule, activity, base, old, args.seed, names, detail=index == 0)
+            for index, (label, schedule) in enumerate(SCHEDULES)
+        ]
+        sweep(results)
+        bounds(activity, old)
         if not args.no_act:
             cross_check(activity, workflows, directory, args.sample, random.Random(args.seed + 3))
     return 0

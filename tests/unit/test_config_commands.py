@@ -212,3 +212,21 @@ def test_set_on_a_list_says_which_values_it_dropped(file: Path, capsys: pytest.C
 
     assert main(["--config", str(file), "config", "set", "merge.trusted_bots", "foo[bot], bar[bot]"]) == 0
     assert capsys.readouterr().err == ""  # nothing dropped: nothing to say
+
+
+def test_the_batch_schedule_is_set_checked_and_written_into_the_workflow(
+    file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file.parent.mkdir()
+    file.write_text('# my schedule\n[workflow]\nschedule = ["17 * * * *"]\n', encoding="utf-8")
+    before = file.read_bytes()
+    assert main(["--config", str(file), "config", "set", "workflow.schedule", '["*/2 * * * *"]']) == 2
+    err = capsys.readouterr().err
+    assert "fires more often than every 5 minutes" in err
+    assert file.read_bytes() == before
+    assert main(["--config", str(file), "config", "set", "workflow.schedule", '["17 */3 * * *"]']) == 0
+    assert file.read_text(encoding="utf-8").startswith("# my schedule\n")
+    assert main(["--config", str(file), "workflow", "init", "--repo-root", str(tmp_path)]) == 0
+    written = (tmp_path / ".github" / "workflows" / "lambda-bot.yml").read_text(encoding="utf-8")
+    assert '    - cron: "17 */3 * * *"\n' in written
+    assert '"17 * * * *"' not in written

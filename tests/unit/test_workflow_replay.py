@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import itertools
 import random
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 import yaml
 
-from lbconsole.core.settings import Settings
+from lbconsole.core.cron import cron_times
+from lbconsole.core.settings import Settings, WorkflowSettings
 from lbconsole.sim.actions.bots import BOTS
 from lbconsole.sim.actions.events import generate
 from lbconsole.sim.actions.replayed import orchestrate, orchestrator_workflow, replay
 from lbconsole.workflow.expressions import ExpressionError, evaluate
 from lbconsole.workflow.render import render_workflow
-from lbconsole.workflow.replay import Event, cron_times, filter_match, jobs_for, triggered
+from lbconsole.workflow.replay import Event, filter_match, jobs_for, triggered
 
 AT = datetime(2026, 11, 2, 10, tzinfo=UTC)
 CTX = {
@@ -96,9 +98,12 @@ def test_cron_lines_fire_when_github_would() -> None:
     assert [t.isoformat() for t in cron_times("0 6 * * 1", day, week)] == ["2026-11-02T06:00:00+00:00"]
 
 
-def test_the_orchestrator_data_matches_the_workflow_init_writes() -> None:
-    written = yaml.safe_load(render_workflow("1.0.0", Settings()))
-    data = orchestrator_workflow()
+@pytest.mark.parametrize("schedule", [("17 * * * *",), ("17 */3 * * *", "47 9-17 * * 1-5")])
+def test_the_orchestrator_data_matches_the_workflow_init_writes(schedule: tuple[str, ...]) -> None:
+    settings = replace(Settings(), workflow=WorkflowSettings(schedule=schedule))
+    written = yaml.safe_load(render_workflow("1.0.0", settings))
+    data = orchestrator_workflow(settings)
+    assert [entry["cron"] for entry in written[True]["schedule"]] == list(schedule)
     assert written[True] == data["on"] | {"workflow_dispatch": written[True]["workflow_dispatch"]}
     job = written["jobs"]["orchestrate"]
     assert " ".join(job["if"].split()) == " ".join(data["jobs"]["orchestrate"]["if"].split())

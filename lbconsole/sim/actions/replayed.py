@@ -18,23 +18,23 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from lbconsole.core.cron import cron_times
 from lbconsole.core.settings import Settings
 from lbconsole.sim.actions.events import Activity
-from lbconsole.workflow.replay import Event, cron_times, jobs_for, runs_on, schedules, triggered
+from lbconsole.workflow.replay import Event, jobs_for, runs_on, schedules, triggered
 from lbconsole.workflow.triggers import job_condition
 
 ORCHESTRATOR_TYPES = ["opened", "synchronize", "reopened", "labeled", "unlabeled", "ready_for_review"]
-ORCHESTRATOR_CRON = "17 * * * *"
 
 
-def orchestrator_workflow(settings: Settings | None = None, cron: str = ORCHESTRATOR_CRON) -> dict[str, Any]:
+def orchestrator_workflow(settings: Settings | None = None) -> dict[str, Any]:
     """The orchestrator workflow's triggers and job as `workflow init` writes them, as parsed data."""
     settings = settings or Settings()
     return {
         "name": "ΛBot orchestrator",
         "on": {
             "workflow_dispatch": {},
-            "schedule": [{"cron": cron}],
+            "schedule": [{"cron": cron} for cron in settings.workflow.schedule],
             "pull_request": {"types": list(ORCHESTRATOR_TYPES)},
         },
         "jobs": {"orchestrate": {"if": " ".join(job_condition(settings)), "runs-on": settings.workflow.runs_on}},
