@@ -411,6 +411,12 @@ def bounds(activity: Activity, old: Mapping[str, list[float]]) -> None:
         f"  capacity: {merges} PRs became ready, at most {Settings().limits.merge} merges a run (limits.merge): "
         f"at least {capacity:.1f} runs/day"
     )
+    others = {k: v for k, v in causes.items() if k != "merged"}
+    unmerged = latency_bound(others, windows) / DAYS
+    print(
+        f"  without the merges (were GitHub's auto-merge to make them, no runner): scans and conflict notices "
+        f"alone need at least {unmerged:.1f} runs/day"
+    )
     need = max(latency, capacity)
     verdict = (
         "so no batch schedule meets both the 8 jobs/day goal and the latency goal while the orchestrator's own"
