@@ -53,7 +53,21 @@ def is_conflicting(pr: PullRequest) -> bool:
 
 def blocking_labels(pr: PullRequest, policy: MergePolicy) -> list[str]:
     """The policy's blocking labels that `pr` carries, as the policy spells them."""
-    return [label for label, key in _keys(policy.blocking_labels) if key in pr.label_keys]
+    keys = pr.label_keys
+    if not keys:
+        return []
+    return [label for label, key in _keys(policy.blocking_labels) if key in keys]
+
+
+_MET_ORDER = {"approved": 0, "checks passing": 1, "clean": 2}
+_USUAL_MET = ["clean", "checks passing", "approved"]
+"""What a ready PR usually meets, in the order `assess` finds it, and its summary (sorted by `_met_rank`)."""
+_USUAL_SUMMARY = "approved, checks passing, clean"
+
+
+def _met_rank(met: str) -> int:
+    """Where a met condition goes in a ready PR's summary: approval first, then checks, then state."""
+    return _MET_ORDER.get(met, 0 if met.startswith("trusted") else 3)
 
 
 def assess(pr: PullRequest, category: str, policy: MergePolicy) -> Readiness:
@@ -73,7 +87,8 @@ def assess(pr: PullRequest, category: str, policy: MergePolicy) -> Readiness:
     if pr.draft or pr.merge_state is MergeState.DRAFT:
         reasons.append("draft")
     blocking = blocking_labels(pr, policy)
-    reasons.extend(f'blocking label "{label}"' for label in blocking)
+    if blocking:
+        reasons += [f'blocking label "{label}"' for label in blocking]
 
     conflict = is_conflicting(pr)
     if conflict:
@@ -111,12 +126,11 @@ def assess(pr: PullRequest, category: str, policy: MergePolicy) -> Readiness:
         reasons.append("checks pending")
 
     review = pr.review_decision
-    trusted = pr.author.casefold() in _folded(policy.trusted_bots)
     if review is ReviewDecision.APPROVED:
         met.append("approved")
     elif review is ReviewDecision.CHANGES_REQUESTED:
         reasons.append("review: changes requested")
-    elif trusted and category in BOT_TRUSTED_CATEGORIES:
+    elif category in BOT_TRUSTED_CATEGORIES and pr.author.casefold() in _folded(policy.trusted_bots):
         met.append(f"trusted bot {pr.author}")
     elif review is ReviewDecision.REVIEW_REQUIRED:
         reasons.append("review: approval required")
@@ -126,9 +140,8 @@ def assess(pr: PullRequest, category: str, policy: MergePolicy) -> Readiness:
         met.append("review not required")
 
     if not reasons:
-        order = {"approved": 0, "checks passing": 1, "clean": 2}
-        met.sort(key=lambda m: order.get(m, 0 if m.startswith("trusted") else 3))
-        return Readiness(True, "queued" if pr.queue_entry else "ready", (), ", ".join(met))
+        summary = _USUAL_SUMMARY if met == _USUAL_MET else ", ".join(sorted(met, key=_met_rank))
+        return Readiness(True, "queued" if pr.queue_entry else "ready", (), summary)
     word = "queued" if pr.queue_entry else _state_word(pr, reasons, blocking, conflict)
     return Readiness(False, word, tuple(reasons))
 

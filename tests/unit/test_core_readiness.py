@@ -1,7 +1,7 @@
 import pytest
 
 from lbconsole.core.models import ChecksState, Mergeable, MergeState, ReviewDecision
-from lbconsole.core.readiness import assess
+from lbconsole.core.readiness import _USUAL_MET, _USUAL_SUMMARY, _met_rank, assess
 from lbconsole.core.settings import MergePolicy
 from tests.factories import ready_pr
 
@@ -92,3 +92,9 @@ def test_a_scan_state_sets_security_scanned_and_a_bare_flag_means_passed():
     assert ready_pr(1, scan=ScanState.PENDING).security_scanned is False
     assert ready_pr(1, security_scanned=True).scan is ScanState.SUCCESS  # the simulator's core_pull, older tests
     assert ready_pr(1).scan is ScanState.NONE
+
+
+def test_the_usual_ready_summary_is_the_sorted_one():
+    # assess skips the sort for the usual case; this keeps the shortcut honest
+    assert _USUAL_SUMMARY == ", ".join(sorted(_USUAL_MET, key=_met_rank))
+    assert assess(ready_pr(1), "feature", MergePolicy()).summary == _USUAL_SUMMARY
