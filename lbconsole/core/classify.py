@@ -29,9 +29,20 @@ def _regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+def word_pattern(word: str) -> str:
+    r"""`word` as a whole word (not inside a longer word or a hyphenated one), case-insensitively.
+
+    The word comes first and the "nothing before it" test after it, as a lookbehind over the
+    word itself: `(?<![\w-])word` would say the same, but a pattern that starts with a
+    lookbehind cannot be searched for by its first letters, and costs twice as much.
+    """
+    escaped = re.escape(word)
+    return rf"{escaped}(?<![\w-]{escaped})(?![\w-])"
+
+
 @lru_cache(maxsize=512)
 def _word(word: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)
+    return re.compile(word_pattern(word), re.IGNORECASE)
 
 
 def _prefix_matches(title_key: str, prefix_key: str) -> bool:
@@ -148,7 +159,7 @@ def _union(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
 
 @lru_cache(maxsize=256)
 def _matcher(rule: CategoryRule) -> _Matcher:
-    words = [rf"(?<![\w-]){re.escape(word)}(?![\w-])" for word in rule.title_words]
+    words = [word_pattern(word) for word in rule.title_words]
     return _Matcher(
         labels=frozenset(label.casefold() for label in rule.labels),
         prefixes=tuple(prefix.casefold() for prefix in rule.title_prefixes),

@@ -1,3 +1,4 @@
+import re
 from dataclasses import replace
 from fnmatch import fnmatchcase
 
@@ -5,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lbconsole.core.classify import _path_matches, classify
+from lbconsole.core.classify import _path_matches, classify, word_pattern
 from lbconsole.core.settings import DEFAULT_CATEGORIES, CategoryRule
 from tests.factories import ready_pr
 
@@ -94,3 +95,18 @@ def test_compiled_globs_match_as_fnmatch_does_glob_by_glob(path, globs):
     globs = tuple(sorted(globs))
     expected = any(fnmatchcase(path, g) or (g.endswith("/*") and path.startswith(g[:-1])) for g in globs)
     assert _path_matches(path, globs) is expected
+
+
+WORDS = st.sampled_from(["security", "CVE", "a-b", "ß", "x.y"])
+TEXT = st.lists(
+    st.sampled_from(
+        ["security", "SECURITY", "Security", "-", "_", " ", "a", "1", ".", "ſecurity", "cve", "a-b", "ß", "SS", "x.y"]
+    ),
+    max_size=6,
+).map("".join)
+
+
+@given(WORDS, TEXT)
+def test_a_word_matches_where_the_lookbehind_first_form_does(word, text):
+    before = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)
+    assert bool(re.compile(word_pattern(word), re.IGNORECASE).search(text)) == bool(before.search(text))
