@@ -13,7 +13,7 @@ from fnmatch import translate
 from functools import lru_cache
 
 from lbconsole.core.models import PullRequest
-from lbconsole.core.settings import OTHER, CategoryRule
+from lbconsole.core.settings import CVE_PATTERN, GHSA_PATTERN, OTHER, CategoryRule
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +123,9 @@ class _Matcher:
     branches: tuple[str, ...]
     authors: frozenset[str]
     paths: tuple[str, ...]
+    needles: tuple[str, ...] | None = None
+    """When every body pattern is a known id pattern: the casefolded text one of them needs (`NEEDLES`).
+    A body (often kilobytes: Dependabot's release notes) without any is not searched."""
 
     def matches(self, pr: PullRequest, title_key: str) -> bool:
         if self.labels and not self.labels.isdisjoint(pr.label_keys):
@@ -138,9 +141,15 @@ class _Matcher:
         for pattern in self.title:
             if pattern.search(pr.title):
                 return True
-        for pattern in self.text:
-            if pattern.search(pr.title) or pattern.search(pr.body):
-                return True
+        if self.text:
+            body = pr.body
+            if body and self.needles is not None:  # one casefold and a substring test, not a regex over the body
+                folded = body.casefold()
+                if not any(needle in folded for needle in self.needles):
+                    body = ""
+            for pattern in self.text:
+                if pattern.search(pr.title) or (body and pattern.search(body)):
+                    return True
         if not (self.paths and pr.changed_files):
             return False
         match = _globs(self.paths).match
@@ -168,7 +177,19 @@ def _matcher(rule: CategoryRule) -> _Matcher:
         branches=rule.branch_prefixes,
         authors=frozenset(author.casefold() for author in rule.authors),
         paths=rule.paths,
+        needles=_needles(rule.body_patterns),
     )
+
+
+NEEDLES: dict[str, str] = {CVE_PATTERN: "cve-", GHSA_PATTERN: "ghsa-"}
+"""Known id patterns and the casefolded text every match of theirs contains (case-insensitive match:
+a casefolded text holds it too)."""
+
+
+def _needles(patterns: Sequence[str]) -> tuple[str, ...] | None:
+    if not patterns or any(p not in NEEDLES for p in patterns):
+        return None
+    return tuple(NEEDLES[p] for p in patterns)
 
 
 Compiled = tuple[tuple[CategoryRule, _Matcher], ...]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -143,7 +144,40 @@ def planner_figures() -> bool:
             f"per mode {'OK' if shared < PLAN_TARGET_MS else 'MISSED'} (cold / shared = {cold / shared:.1f}x)"
         )
         ok = ok and shared < PLAN_TARGET_MS
+    body_figures(queue)
     return ok
+
+
+DEPENDABOT_BODY = (
+    "Bumps [httpx](https://github.com/encode/httpx) from 0.27.0 to 0.28.1.\n<details>\n<summary>Release notes</summary>\n"
+    + "<li>Support for the new transport API, fixes and small changes in the client; see the changelog.</li>\n" * 20
+    + "</details>\nDependabot will resolve any conflicts with this PR as long as you don't alter it yourself.\n"
+)
+HUMAN_BODY = "This change reworks the module, adds tests and updates the docs.\n\n- [x] tests\n- [x] docs\n" * 3
+
+
+def body_figures(queue: Queue) -> None:
+    """analyze() on the same queue with bodies as long as real ones (the scale scenario's are empty).
+
+    Against the same run with the id-needle test off (every body searched by the CVE/GHSA expression).
+    """
+    from lbconsole.core import classify
+
+    pulls = tuple(replace(p, body=DEPENDABOT_BODY if p.author_is_bot else HUMAN_BODY) for p in queue.pulls)
+    settings = Settings()
+    now = max(pull.updated_at for pull in pulls)
+    average = sum(len(p.body) for p in pulls) / len(pulls)
+    print(f"with bodies of real length ({average:,.0f} characters on average), best of 5:")
+    timings = {}
+    needles = dict(classify.NEEDLES)
+    for label, table in (("every body searched (before)", {}), ("bodies without an id skipped", needles)):
+        classify.NEEDLES.clear()
+        classify.NEEDLES.update(table)
+        classify._matcher.cache_clear()
+        timings[label] = best_of(5, lambda: analyze(pulls, settings, now))
+        print(f"  analyze(), {label:<30}: {timings[label]:8.1f} ms")
+    before, after = timings.values()
+    print(f"  ratio before / after: {before / after:.1f}x")
 
 
 def main() -> int:

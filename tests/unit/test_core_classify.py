@@ -110,3 +110,35 @@ TEXT = st.lists(
 def test_a_word_matches_where_the_lookbehind_first_form_does(word, text):
     before = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)
     assert bool(re.compile(word_pattern(word), re.IGNORECASE).search(text)) == bool(before.search(text))
+
+
+BODY = st.lists(
+    st.sampled_from(
+        [
+            "CVE-2026-12345",
+            "cve-2026-1234",
+            "GHSA-35jh-r3h4-6jhm",
+            "ghsa-35JH-r3h4-6jhm",
+            "ſ",
+            "GHſA-35jh-r3h4-6jhm",
+            "x",
+            " ",
+            "-",
+            "CVE",
+            "GHSA",
+            "\n",
+            "2026",
+            "İ",
+        ]
+    ),
+    max_size=8,
+).map("".join)
+
+
+@given(BODY)
+def test_the_id_needles_never_hide_a_match(body):
+    # a body without the needle is not searched; that must never lose a CVE or GHSA mention
+    security = next(rule for rule in DEFAULT_CATEGORIES if rule.name == "security")
+    pr = ready_pr(1, title="Update things", head_ref="misc", body=body, labels=())
+    searched = any(re.search(p, body, re.IGNORECASE) for p in security.body_patterns)
+    assert (classify(pr, DEFAULT_CATEGORIES).category == "security") is searched
