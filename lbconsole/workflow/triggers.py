@@ -5,13 +5,14 @@ skipped by a job-level `if:` never reaches a runner and bills nothing. So a
 `pull_request` event runs the job only when it can change what the
 orchestrator does now:
 
-- the PR looks security-relevant (it is scanned at once): one of the security
+- the PR looks security-relevant (it is scanned at once) and was opened,
+  reopened, pushed to or marked ready for review: one of the security
   category's labels, a title word, a CVE or GHSA id in the title or body, or a
   Dependabot PR that names an advisory; rendered from the config's rules;
-- a label that matters was added or removed (a blocking label, a security label);
-- the PR became ready for review.
+- a label that matters was added or removed (a blocking label, a security label).
 
-Everything else (an ordinary PR opened or pushed to) waits for the scheduled
+Everything else (an ordinary PR opened, pushed to or marked ready for review:
+it still needs its approval, which the batch sees) waits for the scheduled
 batch. `workflow_dispatch` and `schedule` always run. A fork's PR never runs:
 its token is read-only, so the job could not act.
 
@@ -93,11 +94,10 @@ def job_condition(settings: Settings) -> list[str]:
     return [
         "github.event_name != 'pull_request' || (",
         f"{PR}.head.repo.full_name == github.repository && (",
-        "github.event.action == 'ready_for_review'",
-        "|| ((github.event.action == 'labeled' || github.event.action == 'unlabeled')",
+        "((github.event.action == 'labeled' || github.event.action == 'unlabeled')",
         f"&& contains({matters}, github.event.label.name))",
         "|| ((github.event.action == 'opened' || github.event.action == 'reopened'",
-        "|| github.event.action == 'synchronize') && (",
+        "|| github.event.action == 'synchronize' || github.event.action == 'ready_for_review') && (",
         *[("|| " if i else "") + term for i, term in enumerate(security)],
         "))))",
     ]

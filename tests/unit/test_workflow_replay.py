@@ -110,7 +110,7 @@ def test_the_orchestrator_data_matches_the_workflow_init_writes(schedule: tuple[
     assert job["runs-on"] == data["jobs"]["orchestrate"]["runs-on"]
 
 
-def test_the_orchestrators_if_runs_security_and_ready_events_and_skips_the_rest() -> None:
+def test_the_orchestrators_if_runs_security_and_label_events_and_skips_the_rest() -> None:
     wf = orchestrator_workflow()
 
     def runs(action: str, title: str = "feat: x", label: str = "", fork: bool = False) -> bool:
@@ -128,7 +128,8 @@ def test_the_orchestrators_if_runs_security_and_ready_events_and_skips_the_rest(
     assert not runs("opened", "fix: security hole", fork=True)
     assert not runs("opened")
     assert not runs("synchronize")
-    assert runs("ready_for_review")
+    assert not runs("ready_for_review")  # it still needs its approval: the batch sees it
+    assert runs("ready_for_review", "fix: security hole")
     assert runs("labeled", label="do-not-merge")
     assert not runs("labeled", label="bug")
     assert dict(jobs_for(wf, Event(AT, "schedule", cron="17 * * * *"), "acme/rocket"))["orchestrate"]
