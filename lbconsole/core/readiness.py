@@ -54,7 +54,7 @@ def is_conflicting(pr: PullRequest) -> bool:
 def blocking_labels(pr: PullRequest, policy: MergePolicy) -> list[str]:
     """The policy's blocking labels that `pr` carries, as the policy spells them."""
     keys = pr.label_keys
-    if not keys:
+    if not keys or keys.isdisjoint(_folded(policy.blocking_labels)):  # most PRs: no list built
         return []
     return [label for label, key in _keys(policy.blocking_labels) if key in keys]
 
