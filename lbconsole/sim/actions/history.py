@@ -20,7 +20,15 @@ from lbconsole.core.orchestrator import WORKFLOW_FILE
 from lbconsole.core.times import iso_z
 from lbconsole.sim.actions.bots import BOTS
 from lbconsole.sim.actions.events import Profile, generate
-from lbconsole.sim.actions.model import ORCHESTRATOR_NAME, SimJob, SimRun, SimStep, SimWorkflow
+from lbconsole.sim.actions.model import (
+    APP_TOKEN_STEP,
+    ORCHESTRATOR_NAME,
+    ORCHESTRATOR_STEPS,
+    SimJob,
+    SimRun,
+    SimStep,
+    SimWorkflow,
+)
 from lbconsole.sim.actions.replayed import PlayedRun, bot_runs, orchestrate, orchestrator_workflow, replay
 
 HISTORY_DAYS = 21
@@ -32,19 +40,6 @@ DEMO_PROFILE = Profile(prs_per_day=5.0, dependabot_burst=4, pushes_per_pr=1.5, c
 FIRST_RUN_ID = 20000000001
 """History runs are numbered below the runs the simulator creates (21000000001 on)."""
 FIRST_JOB_ID = 57000000001
-
-APP_TOKEN_STEP = "Mint the GitHub App token"
-"""Skipped unless the repository has a GitHub App configured (the demo has none)."""
-ORCHESTRATOR_STEPS = (
-    "Set up job",
-    "Check out the repository",
-    "Set up Python",
-    "Mint the GitHub App token",
-    "Install lbconsole",
-    "Plan (stops the run when there is nothing to do)",
-    "Run the plan",
-    "Complete job",
-)
 
 
 @dataclass(frozen=True, slots=True)

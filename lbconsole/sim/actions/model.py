@@ -19,6 +19,19 @@ ORCHESTRATOR_NAME = "ΛBot orchestrator"
 """The orchestrator workflow's `name`."""
 ORCHESTRATOR_INPUTS = ("mode", "merge_limit", "conflict_limit", "dry_run", "correlation_id")
 """The orchestrator workflow's `workflow_dispatch` inputs."""
+APP_TOKEN_STEP = "Mint the GitHub App token"
+"""Skipped unless the repository has a GitHub App configured (the simulator's has none)."""
+ORCHESTRATOR_STEPS = (
+    "Set up job",
+    "Check out the repository",
+    "Set up Python",
+    APP_TOKEN_STEP,
+    "Install lbconsole",
+    "Plan (stops the run when there is nothing to do)",
+    "Run the plan",
+    "Complete job",
+)
+"""The orchestrator job's steps as GitHub lists them (the generated workflow's, between GitHub's own first and last)."""
 
 Work = Callable[["JobLog"], str]
 """A step's work: writes the job's log, returns the step's conclusion."""

@@ -26,7 +26,7 @@ from lbconsole.engine.outcomes import RunReport, format_summary_table
 from lbconsole.engine.run import run_plan
 from lbconsole.github.gateway import GitHubGateway
 from lbconsole.output import plan_text
-from lbconsole.sim.actions.model import JobContext, JobLog, SimRun, Work
+from lbconsole.sim.actions.model import ORCHESTRATOR_STEPS, JobContext, JobLog, SimRun, Work
 from lbconsole.workflow.permissions import job_permissions
 
 TOKEN_PERMISSIONS = tuple(
@@ -52,16 +52,9 @@ def orchestrator_steps(ctx: JobContext) -> list[tuple[str, Work | None]]:
     """
     job = _OrchestratorJob(ctx)
     ctx.job.labels = (job.settings.workflow.runs_on,)  # the generated workflow's `runs-on`
-    return [
-        ("Set up job", job.set_up),
-        ("Check out the repository", job.checkout),
-        ("Set up Python", job.python),
-        ("Mint the GitHub App token", _skipped),  # the simulator's repository has no GitHub App: its `if:` is false
-        ("Install lbconsole", job.install),
-        ("Plan (stops the run when there is nothing to do)", job.plan),
-        ("Run the plan", job.apply),
-        ("Complete job", job.complete),
-    ]
+    # the token step: the simulator's repository has no GitHub App, so its `if:` is false
+    works = (job.set_up, job.checkout, job.python, _skipped, job.install, job.plan, job.apply, job.complete)
+    return list(zip(ORCHESTRATOR_STEPS, works, strict=True))
 
 
 class _OrchestratorJob:
