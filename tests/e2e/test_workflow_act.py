@@ -152,6 +152,20 @@ def test_pull_request_synchronize_of_an_ordinary_pr_is_skipped(checkout, sim):
     assert sim.state.stats.total == requests
 
 
+@pytest.mark.parametrize(("number", "runs"), [(ORDINARY_PR, False), (SECURITY_PR, True)])
+def test_ready_for_review_runs_only_for_a_security_pr(checkout, sim, number, runs):
+    """An ordinary PR marked ready still needs its approval, which the batch sees; a security PR is scanned now."""
+    requests = sim.state.stats.total
+    result = run(checkout, sim, "pull_request", pull_request(number, "ready_for_review", sim))
+    assert result.returncode == 0
+    if runs:
+        assert result.job_result == "success", result.output[-3000:]
+        assert scanned(sim, SECURITY_PR)
+    else:
+        assert result.job_result is None  # skipped by the job's `if:`: no runner, nothing billed
+        assert sim.state.stats.total == requests
+
+
 @pytest.mark.parametrize(("label", "runs"), [("do-not-merge", True), ("enhancement", False)])
 def test_labeled_runs_only_for_a_label_that_matters(checkout, sim, label, runs):
     requests = sim.state.stats.total
