@@ -656,3 +656,22 @@ async def test_the_heap_is_settled_after_the_first_queue_and_keys_put_full_colle
     finally:
         gc.unfreeze()
         gc.set_threshold(*thresholds)
+
+
+async def test_hints_name_the_keys_the_keymap_binds(make_app, gateway: FakeGateway):
+    from dataclasses import replace
+
+    from textual.widgets import Static
+
+    from tests.demo_queue import fake_settings
+
+    settings = fake_settings()
+    keymap = (("runs.reload", "U"), ("plan.dispatch", "D"), ("limits.save", "ctrl+w"))
+    app = make_app(settings=replace(settings, ui=replace(settings.ui, keymap=keymap)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        runs_hint = str(app.query_one("#runs-hint", Static).render())
+        assert "U reloads" in runs_hint
+        assert "D on the Plan tab dispatches" in runs_hint
+        assert "u reloads" not in runs_hint
+        assert str(app.query_one("#limits-hint", Static).render()).startswith("ctrl+w saves")

@@ -20,6 +20,7 @@ from textual.widgets import Input, Label, Select, Static, Switch
 
 from lbconsole.config.schema import SECTIONS, Check
 from lbconsole.core.settings import MERGE_METHODS, Limits, MergePolicy, Settings
+from lbconsole.tui.keys import bound_key
 
 LIMIT_FIELDS: tuple[tuple[str, str], ...] = (
     ("merge", "Merges per run"),
@@ -102,7 +103,8 @@ class LimitsPane(Vertical):
                 yield Label(text)
                 yield Switch(getattr(self.settings.merge, key), id=f"policy-{key}")
                 yield Label("")
-        yield Static("ctrl+s saves to the config file; the plan uses the new values at once.", id="limits-hint")
+        save = bound_key(self.app, "limits.save", "ctrl+s")
+        yield Static(f"{save} saves to the config file; the plan uses the new values at once.", id="limits-hint")
 
     def load(self, settings: Settings) -> None:
         """Show `settings` (after a save or a reload)."""

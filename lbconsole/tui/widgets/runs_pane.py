@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
 
 from lbconsole.errors import LbError
+from lbconsole.tui.keys import bound_key
 from lbconsole.tui.remote import RUNS_SHOWN, DispatchRequest, Remote
 from lbconsole.tui.render import RUN_COLUMNS, run_cells, run_detail
 from lbconsole.tui.widgets.lists import ListTable
@@ -111,12 +112,16 @@ class RunsPane(Vertical):
         yield Static("", id="runs-status", markup=False)
         yield ListTable(id="runs-table")
         yield Static("", id="runs-detail", markup=False)
+        dispatch = bound_key(self.app, "plan.dispatch", "d")
         how = (
-            "d on the Plan tab dispatches the workflow" if not self.read_only else "dispatch is disabled (--read-only)"
+            f"{dispatch} on the Plan tab dispatches the workflow"
+            if not self.read_only
+            else "dispatch is disabled (--read-only)"
         )
+        opens = bound_key(self.app, "runs.open", "enter")
         yield Static(
-            f"Enter opens a run in the Logs tab: follows it while it runs, or fetches its logs once it completed. "
-            f"u reloads. {how}.",
+            f"{'Enter' if opens == 'enter' else opens} opens a run in the Logs tab: follows it while it runs, "
+            f"or fetches its logs once it completed. {bound_key(self.app, 'runs.reload', 'u')} reloads. {how}.",
             id="runs-hint",
         )
 
