@@ -94,13 +94,13 @@ def cron_problem(cron: str) -> str | None:
         except ValueError as error:
             return f"has a bad {name} field ({text}): {error}"
     year = datetime(2028, 1, 1, tzinfo=UTC)  # a leap year: 29 February fires
+    first: datetime | None = None
     previous: datetime | None = None
-    fired = False
     for moment in cron_times(cron, year, year + timedelta(days=366)):
-        fired = True
         if previous is not None and moment - previous < SHORTEST_INTERVAL:
             return "fires more often than every 5 minutes, GitHub's shortest schedule"
+        first = first or moment
         previous = moment
-        if moment - year > timedelta(days=8):  # a week shows the shortest gap of any sub-daily line
+        if moment - first > timedelta(days=8):  # a week from its first firing shows its shortest gap
             break
-    return None if fired else "never fires"
+    return None if first else "never fires"

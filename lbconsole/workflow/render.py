@@ -21,6 +21,7 @@ import re
 from importlib import resources
 from pathlib import Path
 
+from lbconsole.core.cron import cron_problem
 from lbconsole.core.orchestrator import MODES, RUN_NAME_PREFIX, WORKFLOW_FILE
 from lbconsole.core.settings import Settings
 from lbconsole.workflow.permissions import job_permissions, reasons
@@ -77,11 +78,15 @@ def render_workflow(version: str, settings: Settings | None = None) -> str:
 
     Raises:
         ValueError: `version` is not a plain version string (it ends up in YAML and a shell line),
-            or a label or word of the config cannot be written into the job's `if:`.
+            or a label or word of the config cannot be written into the job's `if:`,
+            or a `workflow.schedule` line is not a valid cron line (`lbconsole.core.cron`).
     """
     if not _VERSION_RE.match(version):
         raise ValueError(f"not a version: {version!r}")
     settings = settings or Settings()
+    for cron in settings.workflow.schedule:
+        if (problem := cron_problem(cron)) is not None:
+            raise ValueError(f"workflow.schedule: {cron!r} {problem}")
     values = {
         "GENERATED_MARKER": GENERATED_MARKER,
         "VERSION": version,

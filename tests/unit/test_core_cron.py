@@ -27,6 +27,7 @@ def test_good_lines_pass(line):
         ("*/0 * * * *", "has a bad minute field (*/0): step 0 is below 1"),
         ("*/2 * * * *", "fires more often than every 5 minutes, GitHub's shortest schedule"),
         ("0,3 * * * *", "fires more often than every 5 minutes, GitHub's shortest schedule"),
+        ("*/2 * 15 * *", "fires more often than every 5 minutes, GitHub's shortest schedule"),  # only on the 15th
         ("0 0 31 2 *", "never fires"),
     ],
 )

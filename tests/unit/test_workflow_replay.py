@@ -156,3 +156,9 @@ def test_a_replayed_week_is_deterministic_and_the_orchestrator_runs_one_at_a_tim
     merged = [n for r in played for n in r.merged]
     assert len(merged) == len(set(merged))
     assert all(len(r.merged) <= 5 for r in played)
+
+
+def test_render_refuses_a_schedule_the_config_check_would_refuse() -> None:
+    settings = replace(Settings(), workflow=WorkflowSettings(schedule=('17 * * * *"\n  evil: x',)))
+    with pytest.raises(ValueError, match="workflow.schedule"):
+        render_workflow("1.0.0", settings)
