@@ -160,5 +160,5 @@ def test_a_replayed_week_is_deterministic_and_the_orchestrator_runs_one_at_a_tim
 
 def test_render_refuses_a_schedule_the_config_check_would_refuse() -> None:
     settings = replace(Settings(), workflow=WorkflowSettings(schedule=('17 * * * *"\n  evil: x',)))
-    with pytest.raises(ValueError, match="workflow.schedule"):
+    with pytest.raises(ValueError, match=r"workflow\.schedule"):
         render_workflow("1.0.0", settings)
