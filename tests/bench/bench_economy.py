@@ -14,8 +14,9 @@ A script, not a test:  python tests/bench/bench_economy.py [--seed N] [--sample 
    rounded up to the minute, ubuntu-latest $0.006, ubuntu-slim $0.002).
 4. Outcomes: every ready PR merged, every security PR scanned, every conflict
    notified, with the latency of each on both sides (p50, p95).
-5. The same week with other batch intervals (`[workflow] schedule`), side
-   by side: what each trades in cost against how late outcomes land.
+5. The same week with other batch intervals (`[workflow] schedule`) and
+   merge limits (`[limits] merge`), side by side: what each trades in cost
+   against how late outcomes land.
 6. Lower bounds from the event stream alone (`economy_bounds.py`): the fewest
    runs any schedule needs to meet the latency goal, and to merge the week's
    PRs at the merge limit.
@@ -51,7 +52,7 @@ from lbconsole.core.settings import CostSettings, Settings, WorkflowSettings
 from lbconsole.sim.actions.bots import BOTS
 from lbconsole.sim.actions.events import Activity, Profile, generate
 from lbconsole.sim.actions.history import ORCHESTRATOR_STEPS
-from lbconsole.sim.actions.replayed import PlayedRun, bot_runs, orchestrate, replay
+from lbconsole.sim.actions.replayed import Limits, PlayedRun, bot_runs, orchestrate, replay
 from lbconsole.workflow.render import render_workflow
 from lbconsole.workflow.replay import PR_EVENTS, Event, _triggers, jobs_for, triggered
 
@@ -64,14 +65,17 @@ DAYS = 7
 BUSY = Profile(prs_per_day=46.0, dependabot_burst=15, pushes_per_pr=3.0, comments_per_pr=2.0)
 SEED_BEFORE, SEED_AFTER = 1680, 8
 GOAL_JOBS, GOAL_SHARE, GOAL_LATER = 8.0, 1.0, 60.0
-SCHEDULES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("hourly (the default)", ("17 * * * *",)),
-    ("every 2 hours", ("17 */2 * * *",)),
-    ("every 3 hours", ("17 */3 * * *",)),
-    ("every 4 hours", ("17 */4 * * *",)),
-    ("hourly 07-19 weekdays, else every 4 h", ("17 7-19 * * 1-5", "17 */4 * * *")),
+SCHEDULES: tuple[tuple[str, tuple[str, ...], int], ...] = (
+    ("hourly (the default)", ("17 * * * *",), 5),
+    ("every 2 hours", ("17 */2 * * *",), 5),
+    ("every 3 hours", ("17 */3 * * *",), 5),
+    ("every 4 hours", ("17 */4 * * *",), 5),
+    ("hourly 07-19 weekdays, else every 4 h", ("17 7-19 * * 1-5", "17 */4 * * *"), 5),
+    ("every 2 hours, limits.merge 10", ("17 */2 * * *",), 10),
+    ("every 3 hours, limits.merge 10", ("17 */3 * * *",), 10),
 )
-"""The batch intervals replayed: `[workflow] schedule` values, the first as `workflow init` writes it by default."""
+"""The batch intervals replayed: (label, `[workflow] schedule`, `[limits] merge`); the first is what
+`workflow init` writes by default. A longer interval needs a larger merge batch to keep up."""
 ORCHESTRATOR = "lambda-bot.yml"
 ACT = Path(sys.executable).parent / "act"
 
@@ -322,13 +326,14 @@ def replay_schedule(
     seed: int,
     names: Mapping[str, str],
     *,
+    merge_limit: int,
     detail: bool,
 ) -> Outcome:
-    """Replay the orchestrator with one batch schedule; print its full table when `detail`."""
+    """Replay the orchestrator with one batch schedule and merge limit; print its full table when `detail`."""
     end = START + timedelta(days=DAYS)
-    played = orchestrate(
-        replay(activity, {ORCHESTRATOR: rendered_orchestrator(schedule)}, REPO), activity, random.Random(seed + 2)
-    )
+    hits = replay(activity, {ORCHESTRATOR: rendered_orchestrator(schedule)}, REPO)
+    limits = Limits(merge=merge_limit, conflict=Settings().limits.conflict)
+    played = orchestrate(hits, activity, random.Random(seed + 2), limits)
     orch = build_report(REPO, records(played, names), CostSettings(), start=START, end=end)
     new = orchestrator_latencies(played, activity)
     later = {k: percentile(new[k], 0.95) - percentile(old[k], 0.95) for k in old}
@@ -381,7 +386,10 @@ def replay_schedule(
 
 def sweep(results: Sequence[Outcome]) -> None:
     """What the batch interval trades: cost against how late outcomes land."""
-    print("\nThe batch interval trades cost for latency (`[workflow] schedule`; p95 later than the baseline's):")
+    print(
+        "\nThe batch interval trades cost for latency (`[workflow] schedule`, `[limits] merge`;"
+        " p95 later than the baseline's):"
+    )
     print(
         f"  {'schedule':<40}{'runs/day':>9}{'jobs/day':>9}{'min/day':>9}{'% base':>8}{'$/month':>9}"
         f"{'merged':>9}{'scanned':>9}{'conflict':>9}"
@@ -459,8 +467,10 @@ def main() -> int:
         base = build_report(REPO, records(legacy, names), CostSettings(), start=START, end=end)
         old = baseline_latencies(legacy, activity)
         results = [
-            replay_schedule(label, schedule, activity, base, old, args.seed, names, detail=index == 0)
-            for index, (label, schedule) in enumerate(SCHEDULES)
+            replay_schedule(
+                label, schedule, activity, base, old, args.seed, names, merge_limit=merge, detail=index == 0
+            )
+            for index, (label, schedule, merge) in enumerate(SCHEDULES)
         ]
         sweep(results)
         bounds(activity, old)
