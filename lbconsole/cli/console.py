@@ -85,21 +85,6 @@ def demo(*, config: Path | None = None, seed: int = 0, read_only: bool = False) 
     )
 
 
-def sim(
-    *,
-    port: int,
-    scenario: str,
-    seed: int,
-    certfile: str | None = None,
-    keyfile: str | None = None,
-    runner: str = "engine",
-) -> int:
-    """`lbconsole sim`: serve the simulator on 127.0.0.1 until interrupted (HTTPS with a certificate and key)."""
-    from lbconsole.sim.server import run_cli
-
-    return run_cli(port=port, scenario=scenario, seed=seed, certfile=certfile, keyfile=keyfile, runner=runner)
-
-
 def console_command(args: argparse.Namespace) -> int:
     """`lbconsole` without a sub-command: the console (on the demo with `--demo`)."""
     options = GlobalOptions.of(args)
@@ -156,7 +141,9 @@ def sim_command(args: argparse.Namespace) -> int:
     """`lbconsole sim [serve|reset]`."""
     if args.action == "reset":
         return sim_reset()
-    return sim(
+    from lbconsole.sim.server import run_cli  # the simulator loads only for `lbconsole sim`
+
+    return run_cli(
         port=args.port,
         scenario=args.scenario,
         seed=args.sim_seed,
