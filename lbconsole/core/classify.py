@@ -122,7 +122,8 @@ class _Matcher:
     """Body patterns, searched in the title and the body."""
     branches: tuple[str, ...]
     authors: frozenset[str]
-    paths: tuple[str, ...]
+    paths: re.Pattern[str] | None
+    """The rule's path globs as one expression (`_globs`); None: the rule has none."""
     needles: tuple[str, ...] | None = None
     """When every body pattern is a known id pattern: the casefolded text one of them needs (`NEEDLES`).
     A body (often kilobytes: Dependabot's release notes) without any is not searched."""
@@ -150,9 +151,9 @@ class _Matcher:
             for pattern in self.text:
                 if pattern.search(pr.title) or (body and pattern.search(body)):
                     return True
-        if not (self.paths and pr.changed_files):
+        if self.paths is None or not pr.changed_files:
             return False
-        match = _globs(self.paths).match
+        match = self.paths.match
         return all(match(f) is not None for f in pr.changed_files)
 
 
@@ -176,7 +177,7 @@ def _matcher(rule: CategoryRule) -> _Matcher:
         text=_union(list(rule.body_patterns)),
         branches=rule.branch_prefixes,
         authors=frozenset(author.casefold() for author in rule.authors),
-        paths=rule.paths,
+        paths=_globs(rule.paths) if rule.paths else None,
         needles=_needles(rule.body_patterns),
     )
 
