@@ -14,8 +14,8 @@ A workflow is plain data (a parsed workflow file: `on`, `jobs`, each job's
 * a `schedule` event names one of the workflow's cron lines.
 
 `jobs_for` then evaluates each job's `if:` (`expressions`): a skipped job
-never reaches a runner and bills nothing. `cron_times` lists when a cron
-line fires. Pure: no clock, no I/O.
+never reaches a runner and bills nothing (`lbconsole.core.cron.cron_times`
+lists when a cron line fires). Pure: no clock, no I/O.
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ class DetailPane(Static):
 
     def _put(self, lines: Sequence[Cell]) -> None:
         self._lines = list(lines)
-        self.update(styled_lines(self._lines, tone_styles(self.app)))
+        self._restyle()
 
     def show(
         self,
